@@ -1,0 +1,154 @@
+"""The `nianbao` command: a thin layer over the library, for clerks.
+
+Every problem a clerk can cause is reported in Chinese, one line each, without a
+traceback: exit code 1 for wrong data or failed checks, 2 for unusable input or usage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .datafile import blank_report, dump_report, load_report
+from .filler import TemplateProblem
+from .form import form_for_year, load_form
+from .office import load_office
+from .output import OutputExists, write_atomic
+from .problems import Problem, ProblemList
+from .render import compiled_template, render_report, todo_warnings
+from .verify import VerificationFailed
+
+
+def _fail(lines: list[str], code: int) -> None:
+    for line in lines:
+        click.echo(line, err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def _clerk_errors() -> Iterator[None]:
+    """Turn the library's exceptions into messages and exit codes."""
+    try:
+        yield
+    except ProblemList as exc:
+        _fail([str(p) for p in exc.problems], exc.exit_code)
+    except OutputExists as exc:
+        _fail([f"{exc.args[0]}: 文件已存在，未覆盖（确需覆盖请加 --force）"], 2)
+    except TemplateProblem as exc:
+        _fail([str(exc)], 2)
+    except VerificationFailed as exc:
+        _fail([f"{exc.path}: 生成的报告未通过核对，未写出文件："] + [f"  {f}" for f in exc.findings],
+              1)
+    except OSError as exc:
+        _fail([f"{exc.filename or ''}: 无法写入：{exc.strerror}"], 2)
+
+
+def _command(fn: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with _clerk_errors():
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+OFFICES_OPTION = click.option(
+    "--offices", "offices", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of office profiles (机关信息) to search first; default: config/offices "
+         "beside or above the data file, then in the current folder.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="nianbao")
+def main() -> None:
+    """nianbao（年报）: the annual report on government information disclosure
+    (政府信息公开工作年度报告) in the official format, from a data file.
+
+    \b
+    Start a data file:     nianbao new --office config/offices/X.yaml --year 2024 -o 2024.yaml
+    Render the report:     nianbao render 2024.yaml -o 2024.docx
+    """
+
+
+@main.command()
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The .docx to write (default: DATA with .docx).")
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
+              help="A Word template to use instead of the built-in one of the data's form.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@OFFICES_OPTION
+@_command
+def render(data: Path, output: Path | None, template: Path | None, force: bool,
+           offices: tuple[Path, ...]) -> None:
+    """Render the report of a data file (DATA.yaml) to a Word document.
+
+    The data are checked first (every problem listed, nothing written); the document is
+    read back and its tables checked before it is saved under its final name.
+    """
+    report = load_report(data, list(offices))
+    output = output or data.with_suffix(".docx")
+    document = render_report(report, compiled_template(template, report.form.version))
+    write_atomic(output, document, force=force)
+    for warning in todo_warnings(report):
+        click.echo(str(warning), err=True)
+    click.echo(f"已生成 {output}（{report.full_title}）")
+
+
+@main.command()
+@click.option("--office", "office_path", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The office profile (机关信息), e.g. config/offices/X.yaml.")
+@click.option("--year", required=True, type=click.IntRange(2019, 2100), help="Report year.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The data file to write.")
+@click.option("--form", "version", type=click.Choice(["2021", "2019"]),
+              help="Table format; default: the one the year must use.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@_command
+def new(office_path: Path, year: int, output: Path, version: str | None, force: bool) -> None:
+    """Write a complete data file to fill in: every label, zeros, standard paragraphs.
+
+    Paragraphs marked 【待填写】 are the clerk's to write; render warns while any remain.
+    """
+    office = load_office(office_path)
+    form = load_form(version) if version else form_for_year(year)
+    if not form.covers(year):
+        raise ProblemList([Problem(output, None, "--form",
+                                   f"{year}年度应使用 {form_for_year(year).version} 格式")],
+                          usable=False)
+    ref = _office_ref(office_path, output)
+    report = blank_report(form, office, ref, year, dt.date(year + 1, 1, 20))
+    write_atomic(output, dump_report(report).encode("utf-8"), force=force)
+    click.echo(f"已生成数据文件 {output}：请填写表格数字和标有“【待填写】”的段落")
+
+
+def _office_ref(office_path: Path, output: Path) -> str:
+    """How the new data file names its office: by name when the profile is where the
+    lookup finds it (config/offices/ above the data file), else by relative path."""
+    office_dir = office_path.resolve().parent
+    out_dir = output.resolve().parent
+    if office_dir.name == "offices" and office_dir.parent.name == "config" and \
+            office_dir.parent.parent in (out_dir, *out_dir.parents):
+        return office_path.stem
+    return os.path.relpath(office_path.resolve(), out_dir)
+
+
+@main.command("build-templates")
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write (default: the templates/ folder nianbao uses).")
+def build_templates(output_dir: Path | None) -> None:
+    """(Maintainers) Rebuild the Word templates from config/forms/."""
+    from .builder import write_templates
+
+    for path in write_templates(output_dir):
+        click.echo(str(path))

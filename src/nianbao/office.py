@@ -1,0 +1,72 @@
+"""Office profiles: who publishes the report, shared by all its years and data files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from .problems import Problem, ProblemList
+from .yamlfile import LineDict, load_yaml
+
+# key in the profile file -> label a clerk reads
+PROFILE_FIELDS = {
+    "name": "机关全称",
+    "contact_unit": "联系单位",
+    "phone": "联系电话",
+    "address": "联系地址",
+    "signature": "落款署名",
+}
+OPTIONAL_FIELDS = {"email": "电子邮箱", "postcode": "邮编", "website": "网站"}
+
+
+@dataclass(frozen=True)
+class Office:
+    id: str
+    name: str
+    contact_unit: str
+    phone: str
+    address: str
+    signature: str
+    email: str = ""
+    postcode: str = ""
+    website: str = ""
+
+
+def find_profile(ref: str, data_file: Path, search: list[Path]) -> Path | None:
+    """Resolve a data file's `office:` value: a path relative to the data file, or a
+    profile name looked up in `config/offices/` beside the data file or above it, then
+    in the given folders."""
+    candidate = data_file.parent / ref
+    if ref.endswith((".yaml", ".yml")) or "/" in ref:
+        return candidate if candidate.is_file() else None
+    folders = list(search)
+    folders += [parent / "config" / "offices" for parent in data_file.resolve().parents]
+    folders.append(Path.cwd() / "config" / "offices")
+    for folder in folders:
+        path = folder / f"{ref}.yaml"
+        if path.is_file():
+            return path
+    return None
+
+
+def load_office(path: Path) -> Office:
+    raw = load_yaml(path)
+    if not isinstance(raw, LineDict):
+        raise ProblemList([Problem(path, None, "", "机关信息文件应为“键: 值”的列表")])
+    problems = []
+    allowed = PROFILE_FIELDS | OPTIONAL_FIELDS
+    for key in raw:
+        if key not in allowed:
+            problems.append(Problem(path, raw.lines[key], str(key), "未知的键；可用的键："
+                                    + "、".join(f"{k}（{v}）" for k, v in allowed.items())))
+    for key, label in PROFILE_FIELDS.items():
+        if key not in raw:
+            problems.append(Problem(path, raw.line, f"{key}（{label}）", "缺少此项"))
+    for key, value in raw.items():
+        if key in allowed and (not isinstance(value, (str, int)) or not str(value).strip()):
+            problems.append(Problem(path, raw.lines[key], f"{key}（{allowed[key]}）",
+                                    "应为非空文字"))
+    if problems:
+        raise ProblemList(problems)
+    values = {f.name: str(raw.get(f.name, "")).strip() for f in fields(Office) if f.name != "id"}
+    return Office(id=path.stem, **values)

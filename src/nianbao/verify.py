@@ -1,0 +1,45 @@
+"""A rendered document is read back and checked before it is saved, so a broken or
+restyled template can never produce a wrong report silently."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from .boilerplate import resolve_text
+from .checker import table_findings
+from .model import Report
+from .reader import read_report
+from .values import format_value
+
+
+class VerificationFailed(Exception):
+    def __init__(self, path: Path | str, findings: list[str]) -> None:
+        super().__init__("\n".join(findings))
+        self.path = path
+        self.findings = findings
+
+
+def verify_rendered(report: Report, document: bytes) -> None:
+    """Read the tables and prose of a freshly rendered .docx; every cell must hold the
+    report's value and every rule must hold. Raises VerificationFailed."""
+    with zipfile.ZipFile(io.BytesIO(document)) as package:
+        read = read_report(package.read("word/document.xml"))
+    problems = [f.message for f in read.findings if f.severity == "error"]
+    problems += [f.message for f in table_findings(read.form, read.tables)]
+    if read.form.version != report.form.version:
+        problems.append(f"表格格式应为 {report.form.version}，读出的是 {read.form.version}")
+    for tid, table in report.form.tables.items():
+        got = read.tables.get(tid, {})
+        for cell in table.cells():
+            want = format_value(report.tables[tid].get(cell.key))
+            found = got.get(cell.key)
+            if cell.key in got and format_value(found) != want:
+                problems.append(f"{table.describe(*cell.key)}：应为 {want}，"
+                                f"文档中为 “{format_value(found)}”")
+    for key, paragraphs in resolve_text(report).items():
+        if read.text.get(key, []) != paragraphs:
+            problems.append(f"“{key}”部分的段落与数据不一致（模板中的段落循环可能被改动）")
+    if problems:
+        raise VerificationFailed(report.source or "", problems)

@@ -1,0 +1,23 @@
+"""Shared fixtures: the repository's examples and office profiles, copied into a
+temporary folder laid out the way a clerk's folder is (config/offices beside data)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A clerk's folder: config/offices/ with the example profiles, and the examples."""
+    shutil.copytree(REPO / "config" / "offices", tmp_path / "config" / "offices")
+    for example in EXAMPLES.glob("*.yaml"):
+        shutil.copy(example, tmp_path / example.name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
