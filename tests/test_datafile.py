@@ -78,13 +78,15 @@ def test_negative_count_names_file_line_and_labels(workdir: Path) -> None:
     ("1000000000000000000000000000000", "数值过大（1000000000000000000000000000000）"),
 ])
 def test_bad_count_values(workdir: Path, typed: str, message: str) -> None:
-    path = _edit(workdir, "行政处罚: {本年处理决定数量: 1282}", f"行政处罚: {{本年处理决定数量: {typed}}}")
+    path = _edit(workdir, "行政处罚: {本年处理决定数量: 1282}",
+                 f"行政处罚: {{本年处理决定数量: {typed}}}")
     line = _line_of(path, "行政处罚:")
     assert _problems(path) == [f"{path}:{line}: 表二 “行政处罚” “本年处理决定数量”：{message}"]
 
 
 def test_full_width_digits_are_numbers(workdir: Path) -> None:
-    path = _edit(workdir, "行政处罚: {本年处理决定数量: 1282}", "行政处罚: {本年处理决定数量: １２８２}")
+    path = _edit(workdir, "行政处罚: {本年处理决定数量: 1282}",
+                 "行政处罚: {本年处理决定数量: １２８２}")
     assert load_report(path).tables["t2"][("penalty", "decisions")] == 1282
 
 
@@ -105,7 +107,8 @@ def test_derived_total_that_agrees_is_accepted(workdir: Path) -> None:
 
 
 def test_missing_and_unknown_keys(workdir: Path) -> None:
-    path = _edit(workdir, "    行政强制: {本年处理决定数量: 42}\n", "    行政强治: {本年处理决定数量: 42}\n")
+    path = _edit(workdir, "    行政强制: {本年处理决定数量: 42}\n",
+                 "    行政强治: {本年处理决定数量: 42}\n")
     line = _line_of(path, "行政强治")
     group_line = _line_of(path, "第二十条第（六）项")
     assert _problems(path) == [

@@ -31,7 +31,8 @@ MARGINS = {"top": Twips(2098), "left": Twips(1588), "right": Twips(1474), "botto
 TEXT_WIDTH = 11906 - 1588 - 1474  # twips
 LINE_PITCH = 579  # twips: 22 lines per page
 ROW_HEIGHT = 420  # twips (7.4 mm): the least height of a table row
-BODY_FONT, HEI, KAI, TITLE_FONT, SONG = "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体", "宋体"
+BODY_FONT, HEI, KAI, SONG = "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"
+TITLE_FONT = "方正小标宋简体"
 LATIN_FONT = "Times New Roman"
 # w:pPr children that must follow w:snapToGrid (ECMA-376 schema order)
 _AFTER_SNAP_TO_GRID = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",

@@ -7,6 +7,7 @@ traceback: exit code 1 for wrong data or failed checks, 2 for unusable input or 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -18,13 +19,14 @@ from typing import Any
 import click
 
 from . import __version__
+from .check import CheckResult, UnusableInput, check_document, documents_in, previous_tables
 from .datafile import blank_report, dump_report, load_report
 from .filler import TemplateProblem
 from .form import form_for_year, load_form
 from .office import load_office
 from .output import OutputExists, write_atomic
 from .problems import Problem, ProblemList
-from .render import compiled_template, render_report, todo_warnings
+from .render import compiled_template, prose_warnings, render_report, todo_warnings
 from .verify import VerificationFailed
 
 
@@ -46,8 +48,8 @@ def _clerk_errors() -> Iterator[None]:
     except TemplateProblem as exc:
         _fail([str(exc)], 2)
     except VerificationFailed as exc:
-        _fail([f"{exc.path}: 生成的报告未通过核对，未写出文件："] + [f"  {f}" for f in exc.findings],
-              1)
+        heading = f"{exc.path}: 生成的报告未通过核对，未写出文件："
+        _fail([heading] + [f"  {f}" for f in exc.findings], 1)
     except OSError as exc:
         _fail([f"{exc.filename or ''}: 无法写入：{exc.strerror}"], 2)
 
@@ -101,7 +103,58 @@ def render(data: Path, output: Path | None, template: Path | None, force: bool,
     write_atomic(output, document, force=force)
     for warning in todo_warnings(report):
         click.echo(str(warning), err=True)
+    for finding in prose_warnings(report):
+        click.echo(f"{data}: 警告 [{finding.rule}] {finding.message}", err=True)
     click.echo(f"已生成 {output}（{report.full_title}）")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
+              help="Last year's report (.docx) or data file (.yaml): adds the across-year "
+                   "rules (上年结转 = 上年结转下年度 …).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              help="text for people (default); json for machines, one object per file and "
+                   "line.")
+def check(files: tuple[Path, ...], previous: Path | None, output_format: str) -> None:
+    """Check report .docx files (or folders of them), cell by cell.
+
+    Reports every table that does not add up, blank or non-numeric cells, missing rows,
+    prose that contradicts the tables. Exit 0: no errors (warnings allowed); 1: errors;
+    2: a file could not be read as a report.
+    """
+    last = None
+    if previous is not None:
+        try:
+            last = previous_tables(previous)
+        except UnusableInput as exc:
+            _fail([f"{previous}: 无法作为上年报告读取：{exc}"], 2)
+    results = [check_document(path, last) for path in documents_in(list(files))]
+    if not results:
+        _fail(["没有找到要检查的 .docx 文件"], 2)
+    for result in results:
+        if output_format == "json":
+            click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+            continue
+        for finding in result.findings:
+            kind = "错误" if finding.severity == "error" else "警告"
+            click.echo(f"{result.file}: {kind} [{finding.rule}] {finding.message}")
+    if output_format == "text":
+        for result in results:
+            click.echo(_summary(result))
+    sys.exit(max(_exit_code(r) for r in results))
+
+
+def _summary(result: CheckResult) -> str:
+    if result.unusable:
+        return f"{result.file}: 无法检查：{result.unusable}"
+    verdict = "未通过" if result.errors else "通过"
+    return (f"{result.file}: {verdict}（{result.form} 格式，{len(result.errors)} 个错误，"
+            f"{len(result.warnings)} 个警告）")
+
+
+def _exit_code(result: CheckResult) -> int:
+    return 2 if result.unusable else 1 if result.errors else 0
 
 
 @main.command()

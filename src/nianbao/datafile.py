@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,7 @@ def _leaves(tree: KeyTree) -> Iterator[CellKey]:
             yield from _leaves(sub)
 
 
+@lru_cache(maxsize=4096)
 def normalize_label(label: str) -> str:
     """Labels compared the way a clerk sees them: full/half width alike, spaces ignored."""
     text = unicodedata.normalize("NFKC", str(label))
@@ -307,13 +308,13 @@ class _Reader:
             if label not in matched:
                 cells = [sub] if isinstance(sub, tuple) else list(_leaves(sub))
                 if not all(table.is_derived(*c) for c in cells):
-                    self.problem(line, " > ".join(path + [label]), "缺少此项（没有的填 0）")
+                    self.problem(line, " > ".join([*path, label]), "缺少此项（没有的填 0）")
                 continue
             key = matched[label]
             if isinstance(sub, tuple):
                 self.cell(table, sub, raw[key], raw.lines[key], values, given_derived)
             else:
-                self.walk(table, sub, raw[key], raw.lines[key], path + [label], values,
+                self.walk(table, sub, raw[key], raw.lines[key], [*path, label], values,
                           given_derived)
 
     def match_keys(self, tree: KeyTree, raw: LineDict, path: list[str]) -> dict[str, Any]:
@@ -324,7 +325,7 @@ class _Reader:
             if label is None:
                 self.unknown(raw, key, list(tree))
             elif label in matched:
-                self.problem(raw.lines[key], " > ".join(path + [label]), "重复填写")
+                self.problem(raw.lines[key], " > ".join([*path, label]), "重复填写")
             else:
                 matched[label] = key
         return matched

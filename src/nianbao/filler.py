@@ -3,13 +3,13 @@
 A `CompiledTemplate` reads the template package once: the parts that carry Jinja tags
 are cleaned of Word's run splitting (docxtpl's `patch_xml`, the well-tested part of
 docxtpl) and compiled in a sandboxed, autoescaping, strict environment; every other
-part is kept as bytes. Rendering a report then costs one Jinja render per tagged part
-and one zip write, instead of docxtpl's full re-parse and re-compile per document.
+part is compressed once and copied into each document as it is. Rendering a report
+then costs one Jinja render per tagged part and one zip write, instead of docxtpl's
+full re-parse and re-compile per document.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from dataclasses import dataclass
@@ -24,6 +24,9 @@ from .boilerplate import resolve_text
 from .model import Report, chinese_date
 from .rules import TableValues
 from .values import format_value
+from .zipout import CompressedPart, write_package
+
+RENDERED_LEVEL = 1  # rendered XML is small and highly redundant: fast deflate is enough
 
 _TAG = re.compile(rb"\{\{|\{%")
 # A run-in sub-heading: （一）…。 at the start of a paragraph, printed in 楷体.
@@ -82,6 +85,7 @@ class _Part:
     info: zipfile.ZipInfo
     data: bytes
     template: Template | None = None
+    compressed: CompressedPart | None = None  # static parts, compressed once
 
 
 class CompiledTemplate:
@@ -105,21 +109,21 @@ class CompiledTemplate:
                 except TemplateError as exc:
                     raise TemplateProblem(f"模板 {self.path.name} 的占位符有误："
                                           f"{exc.message}") from exc
+            else:
+                part.compressed = CompressedPart.of(part.info.filename, part.data,
+                                                    part.info.date_time)
 
     def render(self, report: Report) -> bytes:
         """The .docx of a report, as bytes."""
         return self.render_context(render_context(report))
 
     def render_context(self, ctx: dict[str, Any]) -> bytes:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as out:
-            for part in self.parts:
-                data = part.data if part.template is None else self._render_part(part, ctx)
-                info = zipfile.ZipInfo(part.info.filename, part.info.date_time)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = part.info.external_attr
-                out.writestr(info, data)
-        return buffer.getvalue()
+        return write_package([
+            part.compressed or CompressedPart.of(part.info.filename,
+                                                 self._render_part(part, ctx),
+                                                 part.info.date_time, level=RENDERED_LEVEL)
+            for part in self.parts
+        ])
 
     def _render_part(self, part: _Part, ctx: dict[str, Any]) -> bytes:
         assert part.template is not None

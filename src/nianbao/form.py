@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 import yaml
@@ -114,7 +114,7 @@ class Table:
             return self.group(row.group).columns
         return self.columns
 
-    @property
+    @cached_property
     def columns(self) -> tuple[Column, ...]:
         """Data columns of a matrix or single-row table, left to right."""
         return tuple(_leaf_columns(self.column_tree))
@@ -179,6 +179,8 @@ class Form:
     sections: tuple[Section, ...]
     tables: dict[str, Table]
     rules: tuple[Rule, ...]
+    across_years: tuple[Rule, ...] = ()  # X1–X3: this report against last year's
+    prose: tuple[Rule, ...] = ()  # P1–P7: numbers quoted in the text against the cells
 
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)
@@ -193,7 +195,7 @@ def _leaf_columns(tree: tuple[Node, ...], prefix_ids: tuple[str, ...] = (),
                   prefix_labels: tuple[str, ...] = ()) -> Iterator[Column]:
     for node in tree:
         ids = prefix_ids + ((node.id,) if node.id else ())
-        labels = prefix_labels + (node.label,)
+        labels = (*prefix_labels, node.label)
         if node.is_leaf:
             yield Column(".".join(ids), node.label, node.type or "count", labels)
         else:
@@ -208,9 +210,9 @@ def _node(raw: dict[str, Any]) -> Node:
 def _leaf_rows(tree: tuple[Node, ...], path: tuple[str, ...] = ()) -> Iterator[Row]:
     for node in tree:
         if node.is_leaf:
-            yield Row(node.id, node.label, path + (node.label,))
+            yield Row(node.id, node.label, (*path, node.label))
         else:
-            yield from _leaf_rows(node.children, path + (node.label,))
+            yield from _leaf_rows(node.children, (*path, node.label))
 
 
 def _build_table(table_id: str, raw: dict[str, Any], section: str) -> Table:
@@ -275,7 +277,9 @@ def load_form(version: str) -> Form:
     rules = tuple(Rule(r["id"], r["kind"], r) for r in raw["rules"])
     years = raw.get("years", {})
     form = Form(str(raw["version"]), raw["title"], raw["notice"], years.get("from"),
-                years.get("to"), sections, tables, rules)
+                years.get("to"), sections, tables, rules,
+                tuple(Rule(r["id"], r["kind"], r) for r in raw.get("across_years", ())),
+                tuple(Rule(r["id"], "prose", r) for r in raw.get("prose", ())))
     # Derived cells are the targets of the form's own sum rules.
     for table_id, table in tables.items():
         tables[table_id] = replace(table, derived=derived_cells(form, table_id))

@@ -20,7 +20,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else f"{self.file}"
-        return f"{where}: {self.label}：{self.message}" if self.label else f"{where}: {self.message}"
+        label = f"{self.label}：" if self.label else ""
+        return f"{where}: {label}{self.message}"
 
 
 class ProblemList(Exception):

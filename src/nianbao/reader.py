@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
+from .builder import STYLE_TITLE
 from .datafile import normalize_label
 from .docx.body import ParagraphBlock, TableBlock, read_body
 from .docx.grid import Grid
@@ -51,11 +53,14 @@ def _norm(text: str) -> str:
 
 # --- which form, which table ------------------------------------------------------------
 
-def _table_labels(table: Table) -> set[str]:
+@cache
+def _table_labels(version: str, table_id: str) -> frozenset[str]:
+    """Every label printed in a table of a form, normalised."""
+    table = load_form(version).tables[table_id]
     labels = {_norm(r.label) for r in table.rows if r.label}
     labels |= {_norm(c.label) for r in table.rows for c in table.columns_of(r)}
     labels |= {_norm(g.label) for g in table.groups}
-    return labels - {""}
+    return frozenset(labels - {""})
 
 
 def _grid_texts(grid: Grid) -> set[str]:
@@ -68,13 +73,13 @@ def _classify(grids: list[Grid]) -> tuple[Form, list[tuple[str, Grid]]]:
     best: tuple[int, str] = (-1, FORM_VERSIONS[0])
     for version in FORM_VERSIONS:
         form = load_form(version)
-        score = sum(len(t & _table_labels(table)) for t in texts
-                    for table in form.tables.values())
+        score = sum(len(t & _table_labels(version, tid)) for t in texts
+                    for tid in form.tables)
         best = max(best, (score, version), key=lambda s: s[0])
     form = load_form(best[1])
     placed = []
     for grid, found in zip(grids, texts, strict=True):
-        scores = {tid: len(found & _table_labels(t)) for tid, t in form.tables.items()}
+        scores = {tid: len(found & _table_labels(form.version, tid)) for tid in form.tables}
         tid = max(scores, key=lambda k: scores[k])
         if scores[tid] >= 3:
             placed.append((tid, grid))
@@ -97,13 +102,21 @@ def _heading_of(form: Form, text: str, after: int) -> int | None:
     return None
 
 
-def _read_prose(report: ReadReport, paragraphs: list[tuple[int, str]]) -> None:
+def _is_title(block: ParagraphBlock) -> bool:
+    """The title: in nianbao's title style, or a short line naming the annual report."""
+    text = block.text.strip()
+    return block.style == STYLE_TITLE or (
+        len(text) <= 80 and ("年度报告" in text or "年报" in text))
+
+
+def _read_prose(report: ReadReport, paragraphs: list[ParagraphBlock]) -> None:
     form = report.form
     keys = ["preamble"] + [s.id for s in form.sections]
     report.text = {k: [] for k in keys}
     current = -1
     seen: set[int] = set()
-    for _, text in paragraphs:
+    for block in paragraphs:
+        text = block.text
         index = _heading_of(form, text, current)
         if index is not None:
             current = index
@@ -115,7 +128,7 @@ def _read_prose(report: ReadReport, paragraphs: list[tuple[int, str]]) -> None:
                                section.heading, text.strip())
             continue
         if current == -1 and not report.title and not report.text["preamble"] and \
-                len(text) <= 80 and ("年度报告" in text or "年报" in text):
+                _is_title(block):
             report.title = text.strip()
             continue
         report.text[keys[current + 1]].append(text.strip())
@@ -207,6 +220,7 @@ def _read_matrix(report: ReadReport, table: Table, grid: Grid) -> TableValues:
     first = _first_data_column(table, grid, head)
     located = _locate_columns(report, table, grid, head, first)
     values: TableValues = {}
+    read_rows: set[str] = set()
     by_label = {_norm(r.label): r for r in table.rows}
     header_texts = [[_norm(_origin_text(grid, r, c)) for c in range(grid.width)]
                     for r in range(head)]
@@ -221,8 +235,9 @@ def _read_matrix(report: ReadReport, table: Table, grid: Grid) -> TableValues:
                 report.finding(LABEL, "warning", table.key, label, "",
                                f"{table.key}中有正式格式之外的行“{label}”，未读取")
             continue
-        if (row.id, table.columns[0].id) in values or any(k[0] == row.id for k in values):
+        if row.id in read_rows:  # the first of two rows with one label counts
             continue
+        read_rows.add(row.id)
         for column in table.columns:
             if column.id in located:
                 _store(report, values, table, row, column, grid, r, located[column.id])
@@ -325,8 +340,7 @@ def read_report(document_xml: bytes) -> ReadReport:
     if not placed:
         raise NotAReport("文档中没有找到年报的表格（二、三、四部分的统计表）")
     report = ReadReport(form=form)
-    paragraphs = [(i, b.text) for i, b in enumerate(blocks)
-                  if isinstance(b, ParagraphBlock) and b.text.strip()]
+    paragraphs = [b for b in blocks if isinstance(b, ParagraphBlock) and b.text.strip()]
     _read_prose(report, paragraphs)
     by_table = _merge_split_tables(placed)
     for tid, table in form.tables.items():

@@ -6,13 +6,15 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from .boilerplate import resolve_text
+from .checker import prose_findings
 from .datafile import settings
 from .filler import CompiledTemplate
 from .model import Report
 from .problems import Problem
 from .resources import template_path
+from .rules import Finding
 from .verify import verify_rendered
-
 
 
 @cache
@@ -31,6 +33,11 @@ def render_report(report: Report, template: CompiledTemplate) -> bytes:
     document = template.render(report)
     verify_rendered(report, document)
     return document
+
+
+def prose_warnings(report: Report) -> list[Finding]:
+    """Numbers the clerk's own text quotes that the tables contradict."""
+    return prose_findings(report.form, resolve_text(report), report.tables)
 
 
 def todo_warnings(report: Report) -> list[Problem]:

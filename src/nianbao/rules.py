@@ -92,15 +92,21 @@ def _expand(table: Table, rule_id: str, spec: Mapping[str, Any]) -> Iterator[Equ
         raise ValueError(f"unknown rule {rule_id}: {kind}/{each}")
 
 
-def equations(form: Form, table_id: str) -> list[Equation]:
-    """Every equation the form's rules impose on one table."""
-    table = form.tables[table_id]
-    return [
-        eq
-        for rule in form.rules
-        if rule.kind in ("sum", "balance") and rule.spec["table"] == table_id
-        for eq in _expand(table, rule.id, rule.spec)
-    ]
+def equations(form: Form, table_id: str) -> tuple[Equation, ...]:
+    """Every equation the form's rules impose on one table (expanded once per form)."""
+    key = (form.version, table_id)
+    if key not in _EQUATIONS:
+        table = form.tables[table_id]
+        _EQUATIONS[key] = tuple(
+            eq
+            for rule in form.rules
+            if rule.kind in ("sum", "balance") and rule.spec["table"] == table_id
+            for eq in _expand(table, rule.id, rule.spec)
+        )
+    return _EQUATIONS[key]
+
+
+_EQUATIONS: dict[tuple[str, str], tuple[Equation, ...]] = {}
 
 
 def derived_cells(form: Form, table_id: str) -> frozenset[CellKey]:

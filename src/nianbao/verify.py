@@ -38,6 +38,8 @@ def verify_rendered(report: Report, document: bytes) -> None:
             if cell.key in got and format_value(found) != want:
                 problems.append(f"{table.describe(*cell.key)}：应为 {want}，"
                                 f"文档中为 “{format_value(found)}”")
+    if read.title != report.full_title:
+        problems.append(f"标题应为“{report.full_title}”，文档中为“{read.title}”")
     for key, paragraphs in resolve_text(report).items():
         if read.text.get(key, []) != paragraphs:
             problems.append(f"“{key}”部分的段落与数据不一致（模板中的段落循环可能被改动）")

@@ -95,11 +95,12 @@ def load_yaml(path: Path) -> Any:
     """Parse a YAML file into LineDict/LineList values; errors become Problems."""
     text = read_text(path)
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise ProblemList([Problem(path, line, "", f"YAML 格式错误：{_yaml_reason(exc)}")]) from None
+        reason = f"YAML 格式错误：{_yaml_reason(exc)}"
+        raise ProblemList([Problem(path, line, "", reason)]) from None
     except yaml.YAMLError as exc:
         raise ProblemList([Problem(path, None, "", f"YAML 格式错误：{exc}")]) from None
 

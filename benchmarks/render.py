@@ -1,0 +1,74 @@
+"""Time to render one report: nianbao's compiled template against plain docxtpl.
+
+Both render the same data into the same template in the same run (this machine is
+shared and noisy, so only figures from one run are compared). Plain docxtpl is used as
+its documentation shows: a fresh DocxTemplate per report, render, save.
+
+    python benchmarks/render.py [--reports N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from nianbao.datafile import load_report
+from nianbao.filler import render_context
+from nianbao.render import compiled_template
+from nianbao.resources import template_path
+from nianbao.verify import verify_rendered
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "pingtan-2021.yaml"
+
+
+def _median_ms(fn: Callable[[], object], repeat: int) -> float:
+    fn()  # warm up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=100, help="reports timed per figure")
+    args = parser.parse_args()
+
+    report = load_report(EXAMPLE)
+    path = template_path(report.form.version)
+    template = compiled_template(None, report.form.version)
+    document = template.render(report)
+
+    def plain_docxtpl() -> None:
+        doc = DocxTemplate(str(path))
+        env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+        doc.render(render_context(report), jinja_env=env, autoescape=True)
+        doc.save(io.BytesIO())
+
+    figures = {
+        "nianbao render": _median_ms(lambda: template.render(report), args.reports),
+        "nianbao read-back check": _median_ms(lambda: verify_rendered(report, document),
+                                              args.reports),
+    }
+    figures["nianbao render + check"] = figures["nianbao render"] + figures[
+        "nianbao read-back check"]
+    figures["plain docxtpl (render + save)"] = _median_ms(plain_docxtpl, max(args.reports // 5, 5))
+    print(f"median time per report, {args.reports} reports ({EXAMPLE.name}):")
+    for name, ms in figures.items():
+        print(f"  {name:32} {ms:8.2f} ms")
+    ratio = figures["plain docxtpl (render + save)"] / figures["nianbao render"]
+    print(f"  plain docxtpl / nianbao render   {ratio:8.1f} x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""Reading a rendered .docx the way a person reads it: paragraphs in order and the
+tables as grids of printed text (merged cells included)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from nianbao.docx.body import ParagraphBlock, TableBlock, read_body
+from nianbao.docx.grid import Grid
+
+
+def document_blocks(path: Path | bytes) -> list[ParagraphBlock | TableBlock]:
+    if isinstance(path, bytes):
+        import io
+
+        path = io.BytesIO(path)  # type: ignore[assignment]
+    with zipfile.ZipFile(path) as package:
+        return read_body(package.read("word/document.xml"))
+
+
+def paragraphs(path: Path | bytes) -> list[str]:
+    return [b.text for b in document_blocks(path) if isinstance(b, ParagraphBlock)
+            and b.text.strip()]
+
+
+def tables(path: Path | bytes) -> list[Grid]:
+    return [b.grid for b in document_blocks(path) if isinstance(b, TableBlock)]
+
+
+def texts(grid: Grid) -> list[list[str]]:
+    return [[cell.text for cell in row] for row in grid.rows]
+
+
+def area(grid: Grid, row: int, col: int) -> tuple[int, int, int, int]:
+    """(top, left, rows spanned, columns spanned) of the merge area at a position."""
+    cell = grid.cell(row, col)
+    return (*cell.origin, cell.row_span, cell.col_span)
+
+
+def shared_example(name: str) -> Path:
+    return Path(__file__).resolve().parent.parent.parent / "shared" / "examples" / name
