@@ -38,5 +38,15 @@ def area(grid: Grid, row: int, col: int) -> tuple[int, int, int, int]:
     return (*cell.origin, cell.row_span, cell.col_span)
 
 
+def shared(name: str) -> Path:
+    """A file of the team's shared/ folder (the format facts, the real reports): the live
+    copy beside this checkout where there is one, else the copy kept in tests/fixtures."""
+    for root in (Path(__file__).resolve().parents[2] / "shared",
+                 Path(__file__).resolve().parent / "fixtures" / "shared"):
+        if (root / name).exists():
+            return root / name
+    raise FileNotFoundError(name)
+
+
 def shared_example(name: str) -> Path:
-    return Path(__file__).resolve().parent.parent.parent / "shared" / "examples" / name
+    return shared(f"examples/{name}")

@@ -4,19 +4,17 @@ character for character, and the rules produce the derived cells of the official
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from helpers import shared
 
 from nianbao.form import Node, load_form
 
-FORMAT_MD = Path(__file__).resolve().parent.parent.parent / "shared" / "format.md"
+FORMAT_MD = shared("format.md")
 
 
 def _blocks() -> dict[str, list[str]]:
     """The code blocks of format.md by the heading of their section (## N. …)."""
-    if not FORMAT_MD.exists():
-        pytest.skip("shared/format.md is not beside this checkout")
     text = FORMAT_MD.read_text(encoding="utf-8")
     blocks: dict[str, list[str]] = {}
     for section in re.split(r"^## ", text, flags=re.M)[1:]:

@@ -159,6 +159,14 @@ def _label_matches(text: str, label: str) -> bool:
     return bool(text) and _norm(text) == _norm(label)
 
 
+def _note_variant(report: ReadReport, table: Table, printed: str, label: str) -> None:
+    """A label that matched only after normalising (brackets, spaces) is a warning."""
+    if printed.strip() != label:
+        report.finding(LABEL, "warning", table.key, label, "",
+                       f"{table.key}中的“{printed.strip()}”与正式格式的“{label}”写法不同",
+                       label, printed.strip())
+
+
 def _column_path(grid: Grid, header_rows: int, c: int) -> list[str]:
     path: list[str] = []
     for r in range(header_rows):
@@ -238,6 +246,7 @@ def _read_matrix(report: ReadReport, table: Table, grid: Grid) -> TableValues:
         if row.id in read_rows:  # the first of two rows with one label counts
             continue
         read_rows.add(row.id)
+        _note_variant(report, table, label, row.label)
         for column in table.columns:
             if column.id in located:
                 _store(report, values, table, row, column, grid, r, located[column.id])
@@ -288,6 +297,7 @@ def _read_grouped(report: ReadReport, table: Table, grid: Grid) -> TableValues:
         first = _norm(texts[0]) if texts else ""
         if first in groups:
             group, columns = groups[first], {}
+            _note_variant(report, table, texts[0], group.label)
             continue
         if _label_matches(texts[0], table.row_header):
             columns = {_norm(t): c for c, t in enumerate(texts) if c > 0 and t.strip()
@@ -302,6 +312,7 @@ def _read_grouped(report: ReadReport, table: Table, grid: Grid) -> TableValues:
                 report.finding(LABEL, "warning", table.key, texts[0].strip(), "",
                                f"{table.key}中有正式格式之外的行“{texts[0].strip()}”，未读取")
             continue
+        _note_variant(report, table, texts[0], row.label)
         for column in group.columns:
             c = columns.get(_norm(column.label))
             if c is None:

@@ -1,0 +1,72 @@
+"""Time to check one report .docx: nianbao's reader and rules against reading the same
+tables through python-docx's table API (the usual way, and the baseline of issue #3).
+
+    python benchmarks/check.py [--reports N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import docx
+
+from nianbao.check import check_document
+from nianbao.checker import table_findings
+from nianbao.datafile import load_report
+from nianbao.docx.body import read_body
+from nianbao.reader import read_report
+from nianbao.render import compiled_template
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "pingtan-2021.yaml"
+
+
+def _median_ms(fn: Callable[[], object], repeat: int) -> float:
+    fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=100)
+    args = parser.parse_args()
+    report = load_report(EXAMPLE)
+    document = compiled_template(None, "2021").render(report)
+    path = Path(tempfile.mkdtemp()) / "report.docx"
+    path.write_bytes(document)
+    xml = zipfile.ZipFile(io.BytesIO(document)).read("word/document.xml")
+    read = read_report(xml)
+
+    def python_docx_tables() -> None:
+        for table in docx.Document(io.BytesIO(document)).tables:
+            for row in table.rows:
+                [cell.text for cell in row.cells]
+
+    figures = {
+        "nianbao check (whole file)": _median_ms(lambda: check_document(path), args.reports),
+        "  of which: XML to blocks and grids": _median_ms(lambda: read_body(xml), args.reports),
+        "  of which: blocks to report": _median_ms(lambda: read_report(xml), args.reports),
+        "  of which: table rules": _median_ms(lambda: table_findings(read.form, read.tables),
+                                              args.reports),
+        "python-docx: open + read table cells": _median_ms(python_docx_tables, args.reports),
+    }
+    print(f"median time per report, {args.reports} reports ({EXAMPLE.name} rendered):")
+    for name, ms in figures.items():
+        print(f"  {name:38} {ms:7.2f} ms")
+    ratio = figures["python-docx: open + read table cells"] / figures["nianbao check (whole file)"]
+    print(f"  python-docx tables / nianbao check     {ratio:7.1f} x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,243 @@
+"""`nianbao check` on reports made every way: rendered by nianbao, changed one cell at a
+time, made by hand in Word's manner, with errors real reports were published with."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from handmade import T3, handmade_report
+from helpers import tables, texts
+
+from nianbao.check import check_document
+from nianbao.cli import main
+from nianbao.datafile import load_report
+from nianbao.filler import render_context
+from nianbao.model import Report
+from nianbao.render import compiled_template
+from nianbao.rules import equations
+
+
+@pytest.fixture
+def pingtan(workdir: Path) -> Report:
+    return load_report(workdir / "pingtan-2021.yaml")
+
+
+def _document(report: Report, edits: dict[tuple[str, str, str], str] | None = None) -> bytes:
+    """The report rendered, with some cells' printed text replaced as a clerk might have
+    done in Word afterwards: {(table, row, column): text}."""
+    ctx: dict[str, Any] = render_context(report)
+    for (table_id, row, column), text in (edits or {}).items():
+        node = ctx[table_id] if row == "-" else ctx[table_id][row]
+        *parents, leaf = column.split(".")
+        for part in parents:
+            node = node[part]
+        node[leaf] = text
+    return compiled_template(None, report.form.version).render_context(ctx)
+
+
+def _check(path: Path, data: bytes, previous: Path | None = None) -> tuple[int, str]:
+    path.write_bytes(data)
+    args = ["check", str(path)] + (["--previous", str(previous)] if previous else [])
+    result = CliRunner().invoke(main, args)
+    return result.exit_code, result.output
+
+
+def _cells(path: Path) -> list[tuple[str, str, str, str, str | None, str | None]]:
+    """The errors found, by the cell they name (prose warnings left out: the edits
+    below change tables, not the text that quotes them)."""
+    result = check_document(path)
+    return [(f.rule, f.severity, f.row, f.column, f.expected, f.found) for f in result.errors]
+
+
+def test_rendered_report_passes(workdir: Path, pingtan: Report) -> None:
+    code, output = _check(workdir / "a.docx", _document(pingtan))
+    assert code == 0
+    assert output == f"{workdir / 'a.docx'}: 通过（2021 格式，0 个错误，0 个警告）\n"
+
+
+def test_json_output(workdir: Path, pingtan: Report) -> None:
+    path = workdir / "a.docx"
+    path.write_bytes(_document(pingtan, {("t4", "-", "review.total"): "4"}))
+    result = CliRunner().invoke(main, ["check", str(path), "--format", "json"])
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data == {"file": str(path), "form": "2021", "warnings": [], "errors": [{
+        "rule": "R4.1", "severity": "error", "table": "表四", "row": "", "column": "行政复议/总计",
+        "expected": "3", "found": "4",
+        "message": "表四 “行政复议/总计”：应为 3，实为 4（总计应等于结果维持、结果纠正、其他结果、"
+                   "尚未审结之和）"}]}
+
+
+def test_the_2020_style_error_is_caught_though_the_printed_note_holds(
+        workdir: Path, pingtan: Report) -> None:
+    """A published report: result rows summing to 27 while （七）总计 said 21, and
+    一+二 = 三+四 still held with the 21."""
+    zero = {(("t3", row.id, col.id)): "0" for row in pingtan.form.tables["t3"].rows
+            for col in pingtan.form.tables["t3"].columns}
+    edits = zero | {
+        ("t3", "received", "natural"): "22", ("t3", "received", "total"): "22",
+        ("t3", "disclosed", "natural"): "15", ("t3", "disclosed", "total"): "15",
+        ("t3", "withheld_state_secret", "natural"): "12",
+        ("t3", "withheld_state_secret", "total"): "12",
+        ("t3", "results_total", "natural"): "21", ("t3", "results_total", "total"): "21",
+        ("t3", "carried_forward", "natural"): "1", ("t3", "carried_forward", "total"): "1",
+    }
+    path = workdir / "2020.docx"
+    path.write_bytes(_document(pingtan, edits))
+    assert _cells(path) == [
+        ("R3.2", "error", "（七）总计", "自然人", "27", "21"),
+        ("R3.2", "error", "（七）总计", "总计", "27", "21"),
+    ]
+
+
+def test_blank_total_column_gives_r34_for_exactly_those_cells(workdir: Path,
+                                                                pingtan: Report) -> None:
+    table = pingtan.form.tables["t3"]
+    path = workdir / "blank.docx"
+    path.write_bytes(_document(pingtan, {("t3", row.id, "total"): "" for row in table.rows}))
+    assert _cells(path) == [("R3.4", "error", row.label, "总计", "0", "") for row in table.rows]
+    code, output = _check(path, path.read_bytes())
+    assert code == 1
+    assert f"{path}: 未通过（2021 格式，25 个错误，0 个警告）" in output
+    assert "错误 [R3.4] 表三 “四、结转下年度继续办理” “总计”：空白（没有数字的格应填 0）" in output
+
+
+def _mutable_cells(report: Report) -> list[tuple[str, str, str]]:
+    return [(tid, *cell.key) for tid, table in report.form.tables.items()
+            for cell in table.cells()]
+
+
+def test_every_cell_that_is_not_a_number_is_named(workdir: Path, pingtan: Report) -> None:
+    """Mutation: "—" in any one cell gives exactly one finding, for that cell."""
+    for tid, row, column in _mutable_cells(pingtan):
+        table = pingtan.form.tables[tid]
+        path = workdir / "m.docx"
+        path.write_bytes(_document(pingtan, {(tid, row, column): "—"}))
+        rule = "R2.1" if tid == "t2" else "R3.4"
+        label = table.column(column).full_label if tid == "t4" else table.column(column).label
+        assert _cells(path) == [(rule, "error", table.row(row).label, label, None, "—")], \
+            (tid, row, column)
+
+
+def test_every_changed_number_breaks_a_rule_of_that_cell(workdir: Path,
+                                                         pingtan: Report) -> None:
+    """Mutation: one number of 表三 or 表四 changed by one is caught, and every finding
+    is about a total that adds up that cell, by a rule that cell is part of."""
+    for tid, row, column in _mutable_cells(pingtan):
+        if tid == "t2":
+            continue  # table 二 has no sums: its rule is the type of each cell
+        table = pingtan.form.tables[tid]
+        value = pingtan.tables[tid][(row, column)]
+        path = workdir / "m.docx"
+        path.write_bytes(_document(pingtan, {(tid, row, column): str(value + 1)}))
+        related = [eq for eq in equations(pingtan.form, tid)
+                   if (row, column) in eq.left + eq.right]
+        findings = check_document(path).errors
+        assert findings, (tid, row, column)
+        allowed_cells = {(table.row(k[0]).label, k[1])
+                         for eq in related for k in eq.left + eq.right}
+        for finding in findings:
+            column_id = next(c.id for c in table.columns
+                             if finding.column in (c.label, c.full_label))
+            assert finding.rule in {eq.rule for eq in related}
+            assert (finding.row, column_id) in allowed_cells
+
+
+def test_handmade_report_is_read_cell_by_cell(workdir: Path, pingtan: Report) -> None:
+    path = workdir / "hand.docx"
+    path.write_bytes(handmade_report())
+    grids = tables(path)
+    assert len(grids) == 4  # 表三 split in two at a page break
+    first = texts(grids[1])
+    assert first[2][3:] == ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构",
+                            "其他", "总  计"]
+    assert first[5][:4] == ["三、本年度办理结果", "(一)予以公开", "(一)予以公开", "２７"]
+    assert first[5][4:] == ["０", "０", "２", "０", "１", "３０"]
+    result = check_document(path)
+    assert result.errors == []
+    assert [f.message for f in result.warnings] == [
+        "标题与正式格式不同，应为“四、政府信息公开行政复议、行政诉讼情况”",
+        "标题与正式格式不同，应为“五、存在的主要问题及改进情况”",
+        "表三中的“(一)予以公开”与正式格式的“（一）予以公开”写法不同",
+        "表三中的“（七）总  计”与正式格式的“（七）总计”写法不同",
+    ]
+    from nianbao.check import read_document
+
+    assert read_document(path).tables == pingtan.tables
+
+
+def test_handmade_report_with_a_blank_and_a_dash(workdir: Path) -> None:
+    rows = [list(r) for r in T3]
+    rows[8] = (rows[8][0], [1, None, 0, 0, 0, 0, 1])  # 5.属于三类内部事务信息
+    rows[10] = (rows[10][0], [6, "-", 0, 0, 0, 0, 6])  # 7.属于行政执法案卷
+    path = workdir / "hand.docx"
+    path.write_bytes(handmade_report(rows, full_width=False))
+    assert _cells(path) == [
+        ("R3.4", "error", "5.属于三类内部事务信息", "商业企业", "0", ""),
+        ("R3.4", "error", "7.属于行政执法案卷", "商业企业", None, "-")]
+
+
+def test_previous_year(workdir: Path, pingtan: Report) -> None:
+    this = workdir / "2022.docx"
+    edits = {("t3", "carried_over", "natural"): "1", ("t3", "carried_over", "total"): "1",
+             ("t3", "received", "natural"): "63", ("t3", "received", "total"): "69",
+             ("t2", "normative_documents", "in_force"): "731"}
+    this.write_bytes(_document(pingtan, edits))
+    last = workdir / "pingtan-2021.yaml"
+    assert [f for f in check_document(this).findings if f.severity == "error"] == []
+    code, output = _check(this, this.read_bytes(), previous=last)
+    assert code == 0, output
+    this.write_bytes(_document(pingtan))
+    code, output = _check(this, this.read_bytes(), previous=last)
+    assert code == 1
+    assert ("错误 [X1] 表三 “二、上年结转政府信息公开申请数量” “自然人”：应为 1，实为 0"
+            "（本年“二、上年结转政府信息公开申请数量”应等于上年"
+            "“四、结转下年度继续办理”）") in output
+    assert "警告 [X2] 表二 “行政规范性文件” “现行有效件数”：应为 731，实为 665" in output
+
+
+def test_prose_against_tables(workdir: Path) -> None:
+    path = workdir / "hand.docx"
+    path.write_bytes(handmade_report(prose=["本年度共收到71件申请，办结69件。",
+                                            "本年度未收到政府信息公开申请。"]))
+    assert [(f.rule, f.message) for f in check_document(path).warnings if f.rule != "L"] == [
+        ("P1", "正文“本年度共收到71件申请”：正文中的收到申请件数与表三"
+               "“一、本年新收政府信息公开申请数量”的总计不一致（正文为 71，表中为 70）"),
+        ("P6", "正文“本年度未收到政府信息公开申请”：正文说未收到申请，但表三"
+               "“一、本年新收政府信息公开申请数量”总计大于 0（表中为 70）"),
+    ]
+
+
+def test_several_files_and_folders(workdir: Path, pingtan: Report) -> None:
+    folder = workdir / "reports"
+    folder.mkdir()
+    (folder / "good.docx").write_bytes(_document(pingtan))
+    (folder / "bad.docx").write_bytes(_document(pingtan, {("t4", "-", "review.total"): "9"}))
+    (folder / "~$good.docx").write_bytes(b"Word's lock file")
+    result = CliRunner().invoke(main, ["check", str(folder)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-2:] == [
+        f"{folder / 'bad.docx'}: 未通过（2021 格式，1 个错误，0 个警告）",
+        f"{folder / 'good.docx'}: 通过（2021 格式，0 个错误，0 个警告）"]
+    (workdir / "notes.docx").write_text("not a word file")
+    result = CliRunner().invoke(main, ["check", str(folder), str(workdir / "notes.docx")])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        f"{workdir / 'notes.docx'}: 无法检查：不是 Word 文档（.docx）：文件不是 zip 格式")
+
+
+def test_a_document_without_report_tables(workdir: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("会议通知")
+    document.add_table(rows=2, cols=2).cell(0, 0).text = "姓名"
+    document.save(str(workdir / "notice.docx"))
+    result = CliRunner().invoke(main, ["check", str(workdir / "notice.docx")])
+    assert result.exit_code == 2
+    assert "无法检查：文档中没有找到年报的表格" in result.output
+    assert "Traceback" not in result.output
