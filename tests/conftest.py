@@ -7,9 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = REPO / "examples"
+from helpers import EXAMPLES, REPO
 
 
 @pytest.fixture

@@ -9,6 +9,9 @@ from pathlib import Path
 from nianbao.docx.body import ParagraphBlock, TableBlock, read_body
 from nianbao.docx.grid import Grid
 
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+
 
 def document_blocks(path: Path | bytes) -> list[ParagraphBlock | TableBlock]:
     if isinstance(path, bytes):

@@ -166,7 +166,7 @@ def _new_and_render(year: int) -> str:
 def test_new_data_file_renders_with_todo_warnings(workdir: Path) -> None:
     output = _new_and_render(2024)
     assert "office: pingtan  #" in (workdir / "2024.yaml").read_text(encoding="utf-8")
-    assert output.count("警告：此段仍标有“【待填写】”") == 5
+    assert output.count("警告：仍标有“【待填写】”，是草稿，发布前请修改") == 5
     rendered = paragraphs(workdir / "2024.docx")
     assert rendered[0] == "平潭综合实验区2024年度政府信息公开工作年度报告"
     assert "本年度未收到政府信息公开申请。" in rendered

@@ -86,6 +86,14 @@ def test_template_reaching_for_python_internals_is_refused(workdir: Path) -> Non
     assert "Traceback" not in output
 
 
+def test_template_naming_a_value_the_data_lacks(workdir: Path) -> None:
+    template = _edited_template(workdir / "extra.docx", lambda xml: xml.replace(
+        "{{ title }}", "{{ title }}{{ t9.budget }}"))
+    code, output = _render(workdir, template)
+    assert code == 2
+    assert "模板 extra.docx 引用了数据中没有的值：'t9' is undefined" in output
+
+
 def test_not_a_template(workdir: Path) -> None:
     bogus = workdir / "bogus.docx"
     bogus.write_text("not a zip")

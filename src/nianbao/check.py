@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .checker import prose_findings, table_findings, year_findings
-from .datafile import load_report, settings
+from .datafile import draft_marks, load_report
 from .docx.package import DocxPackage, UnreadableDocx
 from .form import Form
 from .problems import ProblemList
@@ -75,11 +75,13 @@ def previous_tables(path: Path) -> tuple[Form, dict[str, TableValues]]:
     return read.form, read.tables
 
 
-def todo_findings(text: dict[str, list[str]]) -> list[Finding]:
-    mark = settings()["todo_marker"]
-    return [Finding("T1", "warning", "正文", "", "", None, p,
-                    f"正文“{p[:30]}”仍标有“{mark}”，是待填写的草稿，发布前请修改")
-            for paragraphs in text.values() for p in paragraphs if mark in p]
+def todo_findings(read: ReadReport) -> list[Finding]:
+    """Draft marks left in the title, the prose or the signature."""
+    marks = draft_marks()
+    texts = [read.title, *(p for ps in read.text.values() for p in ps), read.signature]
+    return [Finding("T1", "warning", "正文", "", "", None, text,
+                    f"“{text[:30]}”仍标有“{mark}”，是草稿，发布前请修改")
+            for text in texts for mark in marks if mark in text]
 
 
 def check_document(path: Path, previous: tuple[Form, dict[str, TableValues]] | None = None
@@ -93,7 +95,7 @@ def check_document(path: Path, previous: tuple[Form, dict[str, TableValues]] | N
         return result
     result.form = read.form.version
     findings = read.findings + table_findings(read.form, read.tables)
-    findings += prose_findings(read.form, read.text, read.tables) + todo_findings(read.text)
+    findings += prose_findings(read.form, read.text, read.tables) + todo_findings(read)
     if previous is not None:
         findings += year_findings(read.form, read.tables, *previous)
     result.findings = sorted(findings, key=lambda f: f.severity != "error")

@@ -42,7 +42,7 @@ def _column_label(table: Table, column_id: str) -> str:
     return column.full_label if table.layout == "single_row" else column.label
 
 
-def _equation_finding(table: Table, eq: Equation, message: str,
+def equation_finding(table: Table, eq: Equation, message: str,
                       values: TableValues) -> Finding | None:
     cells = eq.left + eq.right
     if not all(_is_number(values.get(k)) for k in cells):
@@ -78,7 +78,7 @@ def table_findings(form: Form, tables: dict[str, TableValues]) -> list[Finding]:
             tid = rule.spec["table"]
             for eq in equations(form, tid):
                 if eq.rule == rule.id:
-                    finding = _equation_finding(form.tables[tid], eq, rule.spec["message"],
+                    finding = equation_finding(form.tables[tid], eq, rule.spec["message"],
                                                 tables.get(tid, {}))
                     if finding:
                         findings.append(finding)

@@ -20,13 +20,15 @@ import click
 
 from . import __version__
 from .check import CheckResult, UnusableInput, check_document, documents_in, previous_tables
-from .datafile import blank_report, dump_report, load_report
+from .datafile import blank_report, draft_marks, dump_report, load_report
 from .filler import TemplateProblem
 from .form import form_for_year, load_form
-from .office import load_office
+from .importer import import_report
+from .office import dump_office, load_office, profile_name
 from .output import OutputExists, write_atomic
 from .problems import Problem, ProblemList
 from .render import compiled_template, prose_warnings, render_report, todo_warnings
+from .rollover import roll_over
 from .verify import VerificationFailed
 
 
@@ -194,6 +196,76 @@ def _office_ref(office_path: Path, output: Path) -> str:
             office_dir.parent.parent in (out_dir, *out_dir.parents):
         return office_path.stem
     return os.path.relpath(office_path.resolve(), out_dir)
+
+
+@main.command("import")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The data file to write.")
+@click.option("--office", "office_ref",
+              help="Use this existing office profile (name in config/offices/, or a path) "
+                   "instead of writing one from what the report says.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@_command
+def import_(source: Path, output: Path, office_ref: str | None, force: bool) -> None:
+    """Turn a published report into a data file: a .docx (made by anyone), a saved web
+    page (.html), or text copied from one (.txt).
+
+    The office's name and contact lines are written to config/offices/<name>.yaml beside
+    the data file (an existing profile of that name is kept and used). Cells that are
+    blank or not numbers are reported and kept as found, so render names them until
+    fixed; totals are recomputed, and totals that did not add up are reported.
+    """
+    try:
+        imported = import_report(source)
+    except UnusableInput as exc:
+        _fail([f"{source}: 无法导入：{exc}"], 2)
+    report = imported.report
+    if output.exists() and not force:
+        raise OutputExists(output)
+    if office_ref is None:
+        office_ref = profile_name(imported.office_fields.get("name") or output.stem)
+        profile = output.parent / "config" / "offices" / f"{office_ref}.yaml"
+        if profile.exists():
+            click.echo(f"{profile}: 已有此机关信息文件，沿用，未改动", err=True)
+        else:
+            write_atomic(profile, dump_office(imported.office_fields).encode("utf-8"))
+            click.echo(f"已生成机关信息 {profile}", err=True)
+    report.office_ref = office_ref
+    write_atomic(output, dump_report(report).encode("utf-8"), force=force)
+    for note in imported.notes:
+        click.echo(f"{source}: 警告：{note}", err=True)
+    for finding in imported.findings:
+        kind = "错误" if finding.severity == "error" else "警告"
+        click.echo(f"{source}: {kind} [{finding.rule}] {finding.message}", err=True)
+    click.echo(f"已导入 {source} → {output}（{report.year}年度，{report.form.version} 格式）")
+
+
+@main.command()
+@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The next year's data file to write.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@OFFICES_OPTION
+@_command
+def rollover(data: Path, output: Path, force: bool, offices: tuple[Path, ...]) -> None:
+    """Start next year's data file from this year's.
+
+    Year + 1; 上年结转 = this year's 结转下年度, column by column; 现行有效件数 kept as the
+    starting value (marked for review); every other count 0; this year's own paragraphs
+    kept as a draft, each marked 【待更新】 (render and check warn while marks remain).
+    """
+    result = roll_over(load_report(data, list(offices)))
+    draft = result.report
+    if output.resolve().parent != data.resolve().parent and not os.path.isabs(draft.office_ref) \
+            and draft.office_ref.endswith((".yaml", ".yml")):
+        draft.office_ref = os.path.relpath(data.resolve().parent / draft.office_ref,
+                                           output.resolve().parent)
+    write_atomic(output, dump_report(draft).encode("utf-8"), force=force)
+    for note in result.notes:
+        click.echo(f"{data}: 注意：{note}", err=True)
+    click.echo(f"已生成 {draft.year} 年度草稿 {output}：上年结转已填，其余数字为 0，"
+               f"正文标有“{draft_marks()[1]}”的段落请改写")
 
 
 @main.command("build-templates")

@@ -19,12 +19,13 @@ from typing import Any
 
 import yaml
 
+from .checker import equation_finding
 from .form import FORM_VERSIONS, Form, Table, form_for_year, load_form
 from .model import Paragraph, Report
 from .office import Office, find_profile, load_office
 from .problems import Problem, ProblemList
 from .resources import config_path
-from .rules import CellKey, TableValues, derive
+from .rules import CellKey, TableValues, derive, equations
 from .values import coerce, format_value, type_problem
 from .yamlfile import LineDict, LineList, load_yaml
 
@@ -37,6 +38,11 @@ def settings() -> dict[str, Any]:
     """config/datafile.yaml: keys, labels and comments of the non-table parts."""
     with config_path("datafile.yaml").open(encoding="utf-8") as f:
         return yaml.safe_load(f)
+
+
+def draft_marks() -> tuple[str, str]:
+    """The marks of draft text: to be written (【待填写】), to be updated (【待更新】)."""
+    return settings()["todo_marker"], settings()["review_marker"]
 
 
 def key_tree(table: Table) -> KeyTree:
@@ -90,6 +96,7 @@ class _Reader:
         self.path = path
         self.offices = offices
         self.problems: list[Problem] = []
+        self.lines: dict[tuple[str, str], int] = {}  # (table id, row id) -> line
 
     def problem(self, line: int | None, label: str, message: str) -> None:
         self.problems.append(Problem(self.path, line, label, message))
@@ -295,7 +302,21 @@ class _Reader:
                 self.problem(line, table.describe(*cell),
                              f"与计算结果不一致：填写 {format_value(given)}，"
                              f"按各项合计应为 {format_value(computed)}（总计可以不填）")
+        self.balance(form, table, full)
         return full
+
+    def balance(self, form: Form, table: Table, values: TableValues) -> None:
+        """Rules a clerk's numbers must satisfy beyond the totals (R3.3, the printed
+        勾稽 note), reported at the line of the row they name."""
+        for rule in form.rules:
+            if rule.kind != "balance" or rule.spec["table"] != table.id:
+                continue
+            for eq in equations(form, table.id):
+                finding = equation_finding(table, eq, rule.spec["message"], values) \
+                    if eq.rule == rule.id else None
+                if finding:
+                    self.problem(self.lines.get((table.id, eq.right[-1][0])), "",
+                                 finding.message)
 
     def walk(self, table: Table, tree: KeyTree, raw: Any, line: int, path: list[str],
              values: TableValues, given_derived: dict[CellKey, tuple[Any, int]]) -> None:
@@ -333,6 +354,7 @@ class _Reader:
     def cell(self, table: Table, cell: CellKey, given: Any, line: int, values: TableValues,
              given_derived: dict[CellKey, tuple[Any, int]]) -> None:
         value = coerce(given)
+        self.lines.setdefault((table.id, cell[0]), line)
         problem = type_problem(table.column(cell[1]).type, value)
         if problem:
             self.problem(line, table.describe(*cell), problem)
@@ -400,11 +422,12 @@ def dump_report(report: Report) -> str:
         out.append(_line(1, spec["label"], format_value(report.fees.get(key, 0))))
     for table in report.form.tables.values():
         out.append("")
-        out.extend(_dump_table(report.form, table, report.tables[table.id]))
+        out.extend(_dump_table(report.form, table, report.tables[table.id], report.row_notes))
     return "\n".join(out) + "\n"
 
 
-def _dump_table(form: Form, table: Table, values: TableValues) -> list[str]:
+def _dump_table(form: Form, table: Table, values: TableValues,
+                notes: dict[tuple[str, str], str]) -> list[str]:
     heading = form.section(table.section).heading
     lines = [_line(0, table.key, "", heading + "（各“总计”由程序计算）")]
 
@@ -419,7 +442,9 @@ def _dump_table(form: Form, table: Table, values: TableValues) -> list[str]:
                     continue
                 flow = ", ".join(f"{_scalar(lab, flow=True)}: {_value(values.get(c))}"
                                  for lab, c in cells)
-                lines.append(_line(indent, label, "{" + flow + "}"))
+                row_id = next(iter(sub.values()))[0]
+                lines.append(_line(indent, label, "{" + flow + "}",
+                                   notes.get((table.id, row_id), "")))
             else:
                 lines.append(_line(indent, label))
                 emit(sub, indent + 1)

@@ -36,6 +36,8 @@ class Report:
     fees: dict[str, int | Decimal] = field(default_factory=lambda: {"notices": 0, "amount": 0})
     title: str | None = None
     office_ref: str = ""  # the data file's `office:` value, kept for writing it back
+    # comments a written data file shows beside a table row: {(table id, row id): text}
+    row_notes: dict[tuple[str, str], str] = field(default_factory=dict)
     source: Path | None = None
 
     @property

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -47,6 +49,22 @@ def find_profile(ref: str, data_file: Path, search: list[Path]) -> Path | None:
         if path.is_file():
             return path
     return None
+
+
+def dump_office(fields: dict[str, str]) -> str:
+    """An office profile file, every key with its Chinese label beside it."""
+    lines = ["# 机关信息（office profile）：同一机关各年度的数据文件共用。"]
+    for key, label in (PROFILE_FIELDS | OPTIONAL_FIELDS).items():
+        value = fields.get(key, "")
+        if value or key in PROFILE_FIELDS:
+            lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}  # {label}")
+    return "\n".join(lines) + "\n"
+
+
+def profile_name(office_name: str) -> str:
+    """A file name for an office's profile: its name, safe on every file system."""
+    name = re.sub(r'[\\/:*?"<>|\s\x00-\x1f]+', "", office_name).strip(". ")
+    return name[:60] or "office"
 
 
 def load_office(path: Path) -> Office:

@@ -14,7 +14,7 @@ from functools import cache
 
 from .builder import STYLE_TITLE
 from .datafile import normalize_label
-from .docx.body import ParagraphBlock, TableBlock, read_body
+from .docx.body import Block, ParagraphBlock, TableBlock, read_body
 from .docx.grid import Grid
 from .form import FORM_VERSIONS, Column, Form, Row, Table, load_form
 from .rules import Finding, TableValues
@@ -54,7 +54,7 @@ def _norm(text: str) -> str:
 # --- which form, which table ------------------------------------------------------------
 
 @cache
-def _table_labels(version: str, table_id: str) -> frozenset[str]:
+def table_labels(version: str, table_id: str) -> frozenset[str]:
     """Every label printed in a table of a form, normalised."""
     table = load_form(version).tables[table_id]
     labels = {_norm(r.label) for r in table.rows if r.label}
@@ -73,13 +73,13 @@ def _classify(grids: list[Grid]) -> tuple[Form, list[tuple[str, Grid]]]:
     best: tuple[int, str] = (-1, FORM_VERSIONS[0])
     for version in FORM_VERSIONS:
         form = load_form(version)
-        score = sum(len(t & _table_labels(version, tid)) for t in texts
+        score = sum(len(t & table_labels(version, tid)) for t in texts
                     for tid in form.tables)
         best = max(best, (score, version), key=lambda s: s[0])
     form = load_form(best[1])
     placed = []
     for grid, found in zip(grids, texts, strict=True):
-        scores = {tid: len(found & _table_labels(form.version, tid)) for tid in form.tables}
+        scores = {tid: len(found & table_labels(form.version, tid)) for tid in form.tables}
         tid = max(scores, key=lambda k: scores[k])
         if scores[tid] >= 3:
             placed.append((tid, grid))
@@ -109,7 +109,8 @@ def _is_title(block: ParagraphBlock) -> bool:
         len(text) <= 80 and ("年度报告" in text or "年报" in text))
 
 
-def _read_prose(report: ReadReport, paragraphs: list[ParagraphBlock]) -> None:
+def read_prose(report: ReadReport, paragraphs: list[ParagraphBlock]) -> None:
+    """Title, preamble, the six sections' paragraphs, signature and date."""
     form = report.form
     keys = ["preamble"] + [s.id for s in form.sections]
     report.text = {k: [] for k in keys}
@@ -159,7 +160,7 @@ def _label_matches(text: str, label: str) -> bool:
     return bool(text) and _norm(text) == _norm(label)
 
 
-def _note_variant(report: ReadReport, table: Table, printed: str, label: str) -> None:
+def note_variant(report: ReadReport, table: Table, printed: str, label: str) -> None:
     """A label that matched only after normalising (brackets, spaces) is a warning."""
     if printed.strip() != label:
         report.finding(LABEL, "warning", table.key, label, "",
@@ -246,11 +247,11 @@ def _read_matrix(report: ReadReport, table: Table, grid: Grid) -> TableValues:
         if row.id in read_rows:  # the first of two rows with one label counts
             continue
         read_rows.add(row.id)
-        _note_variant(report, table, label, row.label)
+        note_variant(report, table, label, row.label)
         for column in table.columns:
             if column.id in located:
                 _store(report, values, table, row, column, grid, r, located[column.id])
-    _missing_rows(report, table, values)
+    missing_rows(report, table, values)
     return values
 
 
@@ -264,7 +265,7 @@ def _first_data_column(table: Table, grid: Grid, head: int) -> int:
     return 0
 
 
-def _missing_rows(report: ReadReport, table: Table, values: TableValues) -> None:
+def missing_rows(report: ReadReport, table: Table, values: TableValues) -> None:
     read_rows = {row_id for row_id, _ in values}
     for row in table.rows:
         if row.id not in read_rows:
@@ -297,7 +298,7 @@ def _read_grouped(report: ReadReport, table: Table, grid: Grid) -> TableValues:
         first = _norm(texts[0]) if texts else ""
         if first in groups:
             group, columns = groups[first], {}
-            _note_variant(report, table, texts[0], group.label)
+            note_variant(report, table, texts[0], group.label)
             continue
         if _label_matches(texts[0], table.row_header):
             columns = {_norm(t): c for c, t in enumerate(texts) if c > 0 and t.strip()
@@ -312,7 +313,7 @@ def _read_grouped(report: ReadReport, table: Table, grid: Grid) -> TableValues:
                 report.finding(LABEL, "warning", table.key, texts[0].strip(), "",
                                f"{table.key}中有正式格式之外的行“{texts[0].strip()}”，未读取")
             continue
-        _note_variant(report, table, texts[0], row.label)
+        note_variant(report, table, texts[0], row.label)
         for column in group.columns:
             c = columns.get(_norm(column.label))
             if c is None:
@@ -329,30 +330,30 @@ def _read_grouped(report: ReadReport, table: Table, grid: Grid) -> TableValues:
 _READERS = {"matrix": _read_matrix, "single_row": _read_single_row, "grouped": _read_grouped}
 
 
-def _merge_split_tables(placed: list[tuple[str, Grid]]) -> dict[str, list[Grid]]:
-    grids: dict[str, list[Grid]] = {}
+def _merge_split_tables(placed: list[tuple[str, Grid]]) -> dict[str, Grid]:
+    """Tables split in two (a page break, a repeated header) read as one."""
+    parts: dict[str, list[Grid]] = {}
     for tid, grid in placed:
-        grids.setdefault(tid, []).append(grid)
-    return grids
-
-
-def _stacked(parts: list[Grid]) -> Grid:
-    """A table split in two (a page break, a repeated header) read as one."""
-    if len(parts) == 1:
-        return parts[0]
-    return Grid.stack(parts)
+        parts.setdefault(tid, []).append(grid)
+    return {tid: grids[0] if len(grids) == 1 else Grid.stack(grids)
+            for tid, grids in parts.items()}
 
 
 def read_report(document_xml: bytes) -> ReadReport:
     """Read a report out of a document.xml; raises NotAReport when no table is one."""
-    blocks = read_body(document_xml)
+    return read_blocks(read_body(document_xml))
+
+
+def read_blocks(blocks: list[Block]) -> ReadReport:
+    """Read a report out of paragraphs and tables in reading order, whatever they came
+    from (a .docx body, a web page)."""
     grids = [b.grid for b in blocks if isinstance(b, TableBlock)]
     form, placed = _classify(grids)
     if not placed:
         raise NotAReport("文档中没有找到年报的表格（二、三、四部分的统计表）")
     report = ReadReport(form=form)
     paragraphs = [b for b in blocks if isinstance(b, ParagraphBlock) and b.text.strip()]
-    _read_prose(report, paragraphs)
+    read_prose(report, paragraphs)
     by_table = _merge_split_tables(placed)
     for tid, table in form.tables.items():
         if tid not in by_table:
@@ -360,5 +361,5 @@ def read_report(document_xml: bytes) -> ReadReport:
                            f"缺少{table.key}（{form.section(table.section).heading}）")
             report.tables[tid] = {}
             continue
-        report.tables[tid] = _READERS[table.layout](report, table, _stacked(by_table[tid]))
+        report.tables[tid] = _READERS[table.layout](report, table, by_table[tid])
     return report

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from .boilerplate import resolve_text
 from .checker import prose_findings
-from .datafile import settings
+from .datafile import draft_marks, settings
 from .filler import CompiledTemplate
 from .model import Report
+from .office import OPTIONAL_FIELDS, PROFILE_FIELDS
 from .problems import Problem
 from .resources import template_path
 from .rules import Finding
@@ -41,13 +42,17 @@ def prose_warnings(report: Report) -> list[Finding]:
 
 
 def todo_warnings(report: Report) -> list[Problem]:
-    """Paragraphs that still carry the todo mark, so a draft is never published."""
-    mark = settings()["todo_marker"]
-    message = f"警告：此段仍标有“{mark}”，是待填写的草稿，发布前请修改"
+    """Office fields and paragraphs that still carry a draft mark, so a draft is never
+    published by mistake."""
     found = []
-    for key, paragraphs in report.text.items():
-        where = settings()["preamble"]["label"] if key == "preamble" \
-            else report.form.section(key).heading
-        found += [Problem(report.source or "", p.line, where, message)
-                  for p in paragraphs if p.text and mark in p.text]
+    for mark in draft_marks():
+        message = f"警告：仍标有“{mark}”，是草稿，发布前请修改"
+        found += [Problem(report.source or "", None, f"机关信息“{label}”", message)
+                  for key, label in (PROFILE_FIELDS | OPTIONAL_FIELDS).items()
+                  if mark in getattr(report.office, key)]
+        for key, paragraphs in report.text.items():
+            where = settings()["preamble"]["label"] if key == "preamble" \
+                else report.form.section(key).heading
+            found += [Problem(report.source or "", p.line, where, message)
+                      for p in paragraphs if p.text and mark in p.text]
     return found

@@ -1,0 +1,187 @@
+"""`nianbao import` and `nianbao rollover`: last year's report, however it was made,
+back into a data file; next year's draft from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from click.testing import CliRunner
+from handmade import handmade_report
+from helpers import paragraphs, shared_example, tables
+from hypothesis import HealthCheck, given, settings
+from test_properties import reports
+
+from nianbao.boilerplate import resolve_text
+from nianbao.cli import main
+from nianbao.datafile import load_report
+from nianbao.importer import import_report
+from nianbao.model import Report
+from nianbao.render import compiled_template, render_report
+
+
+def _invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def _same_report(a: Report, b: Report) -> None:
+    """Same numbers, same printed paragraphs (standard ones as the text they print)."""
+    assert a.tables == b.tables
+    assert resolve_text(a) == resolve_text(b)
+    assert (a.form.version, a.year, a.date, a.full_title) == \
+        (b.form.version, b.year, b.date, b.full_title)
+
+
+def test_seed_text_imports_renders_and_checks(workdir: Path) -> None:
+    code, output = _invoke("import", str(shared_example("jingdezhen-2023.txt")), "-o",
+                           "seed.yaml", "--office", "jingdezhen-taoci")
+    assert code == 0, output
+    assert "已导入" in output and "（2023年度，2021 格式）" in output
+    assert "警告 [L] 表二中的“规 章”与正式格式的“规章”写法不同" in output
+    imported = load_report(workdir / "seed.yaml")
+    example = load_report(workdir / "jingdezhen-2023.yaml")
+    assert imported.tables == example.tables
+    assert imported.text == example.text
+    code, output = _invoke("render", "seed.yaml")
+    assert code == 0, output
+    code, output = _invoke("check", "seed.docx")
+    assert code == 0, output
+    rendered = paragraphs(workdir / "seed.docx")
+    for line in shared_example("jingdezhen-2023.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.endswith("|") and not line.startswith("五、"):
+            assert line in rendered
+
+
+def test_import_writes_the_office_profile_it_finds(workdir: Path) -> None:
+    assert _invoke("render", "pingtan-2021.yaml")[0] == 0
+    (workdir / "import").mkdir()
+    code, output = _invoke("import", "pingtan-2021.docx", "-o", "import/2021.yaml")
+    assert code == 0, output
+    profile = workdir / "import" / "config" / "offices" / "平潭综合实验区.yaml"
+    assert profile.read_text(encoding="utf-8").splitlines()[1:] == [
+        'name: "平潭综合实验区"  # 机关全称',
+        'contact_unit: "平潭综合实验区政府信息公开工作领导小组办公室"  # 联系单位',
+        'phone: "0591-23165370"  # 联系电话',
+        'address: "平潭综合实验区北厝金井湾片区管委会大楼主楼14层"  # 联系地址',
+        'signature: "平潭综合实验区管理委员会"  # 落款署名',
+        'postcode: "350400"  # 邮编',
+    ]
+    _same_report(load_report(workdir / "import" / "2021.yaml"),
+                 load_report(workdir / "pingtan-2021.yaml"))
+    code, output = _invoke("import", "pingtan-2021.docx", "-o", "import/again.yaml")
+    assert "已有此机关信息文件，沿用，未改动" in output
+
+
+def test_import_handmade_report_reports_what_it_could_not_place(workdir: Path) -> None:
+    from handmade import T3
+
+    rows = [list(r) for r in T3]
+    rows[8] = (rows[8][0], [1, None, 0, 0, 0, 0, 1])
+    rows[3] = (rows[3][0], [5, 0, 0, 0, 0, 0, 6])  # a total that does not add up
+    (workdir / "hand.docx").write_bytes(handmade_report(rows))
+    code, output = _invoke("import", "hand.docx", "-o", "hand.yaml", "--office", "pingtan")
+    assert code == 0, output
+    assert ("错误 [R3.4] 表三 “5.属于三类内部事务信息” “商业企业”："
+            "空白（没有数字的格应填 0）") in output
+    assert ("错误 [R3.1] 表三 “（二）部分公开（区分处理的，只计这一情形，不计其他情形）” “总计”："
+            "应为 5，实为 6") in output
+    data = (workdir / "hand.yaml").read_text(encoding="utf-8")
+    assert "5.属于三类内部事务信息: {自然人: 1, 商业企业: null," in data
+    code, output = _invoke("render", "hand.yaml")
+    assert code == 1
+    assert "表三 “5.属于三类内部事务信息” “商业企业”：空白（没有数字的格应填 0）" in output
+
+
+def test_render_of_an_import_carries_every_number_and_paragraph(workdir: Path) -> None:
+    from handmade import HEADINGS
+
+    (workdir / "hand.docx").write_bytes(handmade_report(full_width=True))
+    assert _invoke("import", "hand.docx", "-o", "hand.yaml", "--office", "pingtan")[0] == 0
+    code, output = _invoke("render", "hand.yaml", "-o", "out.docx")
+    assert code == 0, output
+
+    def numbers(path: Path) -> list[str]:
+        digits = str.maketrans("０１２３４５６７８９", "0123456789")
+        cells = [c.text.translate(digits) for g in tables(path) for c in g.origins()]
+        return sorted(c for c in cells if c.replace(".", "").isdigit())
+
+    assert numbers(workdir / "hand.docx") == numbers(workdir / "out.docx")
+    rendered = paragraphs(workdir / "out.docx")
+    for paragraph in paragraphs(workdir / "hand.docx"):
+        if paragraph not in HEADINGS:  # headings come back in their canonical wording
+            assert paragraph in rendered
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(reports())
+def test_import_of_render_is_the_data(tmp_path: Path, report: Report) -> None:
+    path = tmp_path / "r.docx"
+    path.write_bytes(render_report(report, compiled_template(None, "2021")))
+    imported = import_report(path).report
+    _same_report(imported, report)
+    assert imported.office.name == report.office.name
+
+
+def test_unusable_sources(workdir: Path) -> None:
+    (workdir / "a.pdf").write_bytes(b"%PDF-1.4")
+    code, output = _invoke("import", "a.pdf", "-o", "a.yaml")
+    assert code == 2
+    assert "a.pdf: 无法导入：不支持的文件类型“.pdf”：可导入 .docx、.html/.htm、.txt" in output
+    (workdir / "b.docx").write_bytes(b"PK\x03\x04 truncated")
+    code, output = _invoke("import", "b.docx", "-o", "b.yaml")
+    assert code == 2 and "b.docx: 无法导入：" in output
+    (workdir / "c.txt").write_text("只是一段文字。\n没有表格。\n", encoding="utf-8")
+    code, output = _invoke("import", "c.txt", "-o", "c.yaml")
+    assert code == 2 and "文本中没有找到年报的表格" in output
+    assert not list(workdir.glob("[abc].yaml"))
+    assert not (workdir / "config" / "offices" / "b.yaml").exists()
+
+
+def test_rollover_to_next_year(workdir: Path) -> None:
+    code, output = _invoke("rollover", "pingtan-2021.yaml", "-o", "2022.yaml")
+    assert code == 0, output
+    last = load_report(workdir / "pingtan-2021.yaml")
+    draft = load_report(workdir / "2022.yaml")
+    assert (draft.year, draft.date, draft.form.version) == (2022, dt.date(2023, 1, 20), "2021")
+    t3 = draft.form.tables["t3"]
+    for column in t3.columns:
+        assert draft.tables["t3"][("carried_over", column.id)] == \
+            last.tables["t3"][("carried_forward", column.id)]
+    assert draft.tables["t2"][("normative_documents", "in_force")] == 665
+    assert draft.tables["t2"][("normative_documents", "issued")] == 0
+    assert draft.tables["t4"][("-", "review.total")] == 0
+    data = (workdir / "2022.yaml").read_text(encoding="utf-8")
+    assert "现行有效件数: 665}  # 【待更新】现行有效件数沿用上年数，请按本年制发、废止核实" in data
+    assert all(p.text.startswith("【待更新】") for ps in draft.text.values() for p in ps)
+    code, output = _invoke("render", "2022.yaml")
+    assert code == 0, output
+    assert output.count("仍标有“【待更新】”") == sum(len(ps) for ps in draft.text.values())
+    assert _invoke("render", "pingtan-2021.yaml")[0] == 0
+    code, output = _invoke("check", "2022.docx", "--previous", "pingtan-2021.docx")
+    assert "[X1]" not in output and code == 0, output
+
+
+def test_rollover_from_2020_moves_to_the_2021_form(workdir: Path) -> None:
+    assert _invoke("new", "--office", "config/offices/pingtan.yaml", "--year", "2020",
+                   "-o", "2020.yaml")[0] == 0
+    data = (workdir / "2020.yaml").read_text(encoding="utf-8")
+    data = data.replace("行政许可: {上一年项目数量: 0, 本年增/减: 0, 处理决定数量: 0}",
+                        "行政许可: {上一年项目数量: 396, 本年增/减: -3, 处理决定数量: 181}")
+    (workdir / "2020.yaml").write_text(data, encoding="utf-8")
+    code, output = _invoke("rollover", "2020.yaml", "-o", "2021.yaml")
+    assert code == 0, output
+    assert "表格格式由 2019 改为 2021（国办公开办函〔2021〕30号）" in output
+    assert "未转入：行政许可“上一年项目数量”、行政许可“本年增/减”、行政许可“处理决定数量”" in output
+    assert load_report(workdir / "2021.yaml").form.version == "2021"
+
+
+def test_rollover_refuses_a_data_file_with_errors(workdir: Path) -> None:
+    data = (workdir / "pingtan-2021.yaml").read_text(encoding="utf-8")
+    (workdir / "bad.yaml").write_text(data.replace("{自然人: 27,", "{自然人: -27,"),
+                                      encoding="utf-8")
+    code, output = _invoke("rollover", "bad.yaml", "-o", "next.yaml")
+    assert code == 1
+    assert "表三 “（一）予以公开” “自然人”：件数不能为负数（-27）" in output
+    assert not (workdir / "next.yaml").exists()
