@@ -185,3 +185,46 @@ def test_rollover_refuses_a_data_file_with_errors(workdir: Path) -> None:
     assert code == 1
     assert "表三 “（一）予以公开” “自然人”：件数不能为负数（-27）" in output
     assert not (workdir / "next.yaml").exists()
+
+
+def _published_page(docx: Path) -> bytes:
+    """The report as a government website publishes it: GBK-encoded, paragraphs split by
+    <br>, the tables as <td colspan rowspan> cells, navigation around it."""
+    from helpers import document_blocks
+
+    from nianbao.docx.body import ParagraphBlock
+
+    body = []
+    for block in document_blocks(docx):
+        if isinstance(block, ParagraphBlock):
+            body.append(f"&nbsp;&nbsp;{block.text}<br>")
+            continue
+        rows = []
+        for row in block.grid.rows:
+            cells = [f'<td rowspan="{c.row_span}" colspan="{c.col_span}">{c.text}</td>'
+                     for c in row if c.is_origin]
+            rows.append("<tr>" + "".join(cells) + "</tr>")
+        body.append('<table border="1">' + "".join(rows) + "</table>")
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+            "<script>var nav = '首页';</script></head><body><div class=nav>首页 &gt; 政务公开"
+            "</div><div class=content>" + "\n".join(body) + "</div></body></html>")
+    return page.encode("gb18030")
+
+
+def test_import_of_a_published_web_page(workdir: Path) -> None:
+    assert _invoke("render", "pingtan-2021.yaml")[0] == 0
+    (workdir / "page.html").write_bytes(_published_page(workdir / "pingtan-2021.docx"))
+    code, output = _invoke("import", "page.html", "-o", "page.yaml", "--office", "pingtan")
+    assert code == 0, output
+    _same_report(load_report(workdir / "page.yaml"), load_report(workdir / "pingtan-2021.yaml"))
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(reports("2019"))
+def test_2019_reports_import_into_2019_data(tmp_path: Path, report: Report) -> None:
+    path = tmp_path / "r.docx"
+    path.write_bytes(render_report(report, compiled_template(None, "2019")))
+    imported = import_report(path).report
+    assert imported.form.version == "2019"
+    _same_report(imported, report)

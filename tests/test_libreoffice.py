@@ -80,3 +80,25 @@ def test_libreoffice_saved_report_renders_from_its_own_save(workdir: Path) -> No
         read = read_report(package.read("word/document.xml"))
     assert read.tables == load_report(workdir / "pingtan-2021.yaml").tables
     assert [f for f in read.findings if f.severity == "error"] == []
+
+
+@pytest.mark.parametrize("target", ["docx:MS Word 2007 XML", "html"])
+def test_import_of_what_libreoffice_saved(workdir: Path, target: str) -> None:
+    """A report re-saved by LibreOffice as .docx, or exported as a web page (the way
+    many offices publish), imports back to the same data."""
+    from nianbao.datafile import load_report
+    from nianbao.importer import import_report
+
+    docx = workdir / "pingtan-2021.docx"
+    assert CliRunner().invoke(main, ["render", "pingtan-2021.yaml"]).exit_code == 0
+    out = workdir / "lo"
+    out.mkdir()
+    subprocess.run([SOFFICE, f"-env:UserInstallation={(workdir / 'lo-profile').as_uri()}",
+                    "--headless", "--convert-to", target, "--outdir", str(out), str(docx)],
+                   check=True, capture_output=True, timeout=240)
+    saved = next(out.iterdir())
+    imported = import_report(saved)
+    original = load_report(workdir / "pingtan-2021.yaml")
+    assert imported.report.tables == original.tables
+    assert imported.report.full_title == original.full_title
+    assert [f for f in imported.findings if f.severity == "error"] == []

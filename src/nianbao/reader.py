@@ -106,7 +106,8 @@ def _is_title(block: ParagraphBlock) -> bool:
     """The title: in nianbao's title style, or a short line naming the annual report."""
     text = block.text.strip()
     return block.style == STYLE_TITLE or (
-        len(text) <= 80 and ("年度报告" in text or "年报" in text))
+        len(text) <= 80 and "政府信息公开" in text and ("年度报告" in text or "年报" in text)
+        and not text.endswith(("。", "：", ":")))
 
 
 def read_prose(report: ReadReport, paragraphs: list[ParagraphBlock]) -> None:
@@ -128,9 +129,11 @@ def read_prose(report: ReadReport, paragraphs: list[ParagraphBlock]) -> None:
                                f"标题与正式格式不同，应为“{section.heading}”",
                                section.heading, text.strip())
             continue
-        if current == -1 and not report.title and not report.text["preamble"] and \
-                _is_title(block):
+        if current == -1 and _is_title(block):
+            # the title: what came before it is the page around the report (a web
+            # page's navigation, a cover), not its preamble
             report.title = text.strip()
+            report.text["preamble"] = []
             continue
         report.text[keys[current + 1]].append(text.strip())
     _take_signature(report, keys[-1])
