@@ -143,8 +143,8 @@ def test_wrong_form_for_year(workdir: Path) -> None:
 def test_duplicate_key_and_aliases_are_refused(workdir: Path) -> None:
     path = _edit(workdir, "year: 2021", "year: 2021\nyear: 2022")
     assert _problems(path) == [f"{path}:9: YAML 格式错误：重复的键 “year”"]
-    path = _edit(workdir, "year: 2021\nyear: 2022", "year: &y 2021")
-    assert "YAML 格式错误：不允许使用 YAML 锚点（&名称）" in _problems(path)[0]
+    path = _edit(workdir, "year: 2021\nyear: 2022", "year: &y 2021\ntitle: *y")
+    assert "YAML 格式错误：不允许使用 YAML 别名（*名称）" in _problems(path)[0]
 
 
 def test_gbk_file_is_reported(workdir: Path) -> None:

@@ -19,6 +19,8 @@ from typing import Any
 import click
 
 from . import __version__
+from .aggregate import aggregate
+from .batch import STATUS, data_files, run_batch, write_summary
 from .check import CheckResult, UnusableInput, check_document, documents_in, previous_tables
 from .datafile import blank_report, draft_marks, dump_report, load_report
 from .filler import TemplateProblem
@@ -266,6 +268,72 @@ def rollover(data: Path, output: Path, force: bool, offices: tuple[Path, ...]) -
         click.echo(f"{data}: 注意：{note}", err=True)
     click.echo(f"已生成 {draft.year} 年度草稿 {output}：上年结转已填，其余数字为 0，"
                f"正文标有“{draft_marks()[1]}”的段落请改写")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output-dir", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write <data file name>.docx and summary.csv/summary.json.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=os.cpu_count() or 1,
+              show_default="the number of cores", help="Processes to render with.")
+@click.option("--force", is_flag=True, help="Replace reports that exist already.")
+@OFFICES_OPTION
+def batch(folder: Path, output_dir: Path, jobs: int, force: bool,
+          offices: tuple[Path, ...]) -> None:
+    """Render and check every data file under FOLDER (many offices at once).
+
+    One office's bad data never stops the others: its messages are in the summary.
+    Reports already in OUTPUT_DIR are kept (a batch that was interrupted completes the
+    rest when run again). Exit 1 if any data file failed.
+    """
+    files = data_files(folder)
+    if not files:
+        _fail([f"{folder}: 没有找到数据文件（.yaml）"], 2)
+    rows = []
+    with click.progressbar(run_batch(folder, output_dir, jobs, force, list(offices)),
+                           length=len(files), label="生成年报", file=sys.stderr) as bar:
+        for row in bar:
+            rows.append(row)
+    rows.sort(key=lambda r: r.data_file)
+    write_summary(output_dir, rows)
+    for row in rows:
+        click.echo(f"{row.data_file}\t{row.office}\t{STATUS[row.status]}\t"
+                   f"{row.errors} 个错误\t{row.warnings} 个警告")
+        if row.status == "failed":
+            for message in row.messages:
+                click.echo(f"    {message}")
+    failed = sum(r.status == "failed" for r in rows)
+    click.echo(f"共 {len(rows)} 份：生成 {sum(r.status == 'ok' for r in rows)}，"
+               f"失败 {failed}，跳过 {sum(r.status == 'skipped' for r in rows)}；"
+               f"汇总表 {output_dir / 'summary.csv'}")
+    sys.exit(1 if failed else 0)
+
+
+@main.command("aggregate")
+@click.argument("data", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--office", "office_path", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The compiling body's office profile (机关信息).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The roll-up data file to write.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@OFFICES_OPTION
+@_command
+def aggregate_(data: tuple[Path, ...], office_path: Path, output: Path, force: bool,
+               offices: tuple[Path, ...]) -> None:
+    """Add up (汇总) the tables of several data files of one year and format into one data
+    file for the compiling body; render and check it like any other.
+
+    Tables 二, 三 and 四 and the fees are summed cell by cell; totals are derived again.
+    Its prose is the standard skeleton, to be written by the compiling body.
+    """
+    reports = [load_report(path, list(offices)) for path in data]
+    ref = _office_ref(office_path, output)
+    total = aggregate(reports, load_office(office_path), ref)
+    write_atomic(output, dump_report(total).encode("utf-8"), force=force)
+    click.echo(f"已汇总 {len(reports)} 份数据（{total.year}年度，"
+               f"{total.form.version} 格式）→ {output}")
 
 
 @main.command("build-templates")
