@@ -74,6 +74,7 @@ def paragraph_text(paragraph: Paragraph, ctx: dict[str, Any]) -> str:
 
 def resolve_text(report: Report) -> dict[str, list[str]]:
     """Every paragraph of the report as the text that will be printed."""
-    ctx = context(report)
+    uses_standard = any(p.standard for ps in report.text.values() for p in ps)
+    ctx = context(report) if uses_standard else {}
     return {key: [paragraph_text(p, ctx) for p in paragraphs]
             for key, paragraphs in report.text.items()}

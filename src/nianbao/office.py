@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from pathlib import Path
 
 from .problems import Problem, ProblemList
@@ -68,6 +69,14 @@ def profile_name(office_name: str) -> str:
 
 
 def load_office(path: Path) -> Office:
+    """An office profile; read once per process while the file is unchanged (a batch
+    of a thousand data files shares a handful of profiles)."""
+    stat = path.stat()
+    return _load_office(path.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=256)
+def _load_office(path: Path, mtime_ns: int, size: int) -> Office:
     raw = load_yaml(path)
     if not isinstance(raw, LineDict):
         raise ProblemList([Problem(path, None, "", "机关信息文件应为“键: 值”的列表")])
