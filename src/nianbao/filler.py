@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, Template, TemplateError, UndefinedError
+from jinja2 import (
+    DictLoader,
+    StrictUndefined,
+    Template,
+    TemplateError,
+    TemplateNotFound,
+    UndefinedError,
+)
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from .boilerplate import resolve_text
@@ -76,8 +83,11 @@ def render_context(report: Report) -> dict[str, Any]:
 
 
 def _environment() -> SandboxedEnvironment:
+    """Sandboxed (no Python internals), autoescaping (values are text, never markup),
+    strict (a missing value is an error), and with a loader that has no templates, so
+    {% include %} and {% import %} can reach no file."""
     return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined,
-                                keep_trailing_newline=True)
+                                keep_trailing_newline=True, loader=DictLoader({}))
 
 
 @dataclass
@@ -131,6 +141,9 @@ class CompiledTemplate:
             return part.template.render(ctx).encode("utf-8")
         except SecurityError as exc:
             raise TemplateProblem(f"模板 {self.path.name} 含有不允许的表达式：{exc}") from exc
+        except TemplateNotFound as exc:
+            raise TemplateProblem(f"模板 {self.path.name} 试图引用其他文件（{exc.name}），"
+                                  "模板只能使用报告数据") from exc
         except UndefinedError as exc:
             raise TemplateProblem(f"模板 {self.path.name} 引用了数据中没有的值：{exc.message}") \
                 from exc

@@ -300,6 +300,8 @@ _DOCTYPE_REFUSED = "Word 文档内容包含不允许的 DTD/实体声明（<!DOC
 
 
 def _malformed(exc: etree.XMLSyntaxError) -> str:
+    if "Excessive depth" in str(exc):  # libxml2's nesting limit (huge_tree is off)
+        return "Word 文档中的内容嵌套过深（表格套表格数百层），超出可检查的范围" + HOSTILE
     line = exc.lineno if exc.lineno else None
     where = f"（第 {line} 行）" if line else ""
     return f"Word 文档内容已损坏：XML 格式错误{where}，请用 Word 重新保存后再试"

@@ -1,0 +1,220 @@
+"""A corpus of bad inputs, each with the outcome a clerk must see: the exit code and
+the words of the one-line message. Built on the fly (a zip bomb is not kept in git).
+
+Used by tests/test_hostile.py (outcomes) and benchmarks/hostile.py (time and memory).
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "examples" / "pingtan-2021.yaml"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+@dataclass
+class Case:
+    name: str
+    args: list[str]  # the nianbao command line, files relative to the case folder
+    exit_code: int
+    message: str  # a part of what the clerk is told (stderr/stdout)
+    make: Callable[[Path], None]
+
+
+def _data(edit: Callable[[str], str]) -> Callable[[Path], None]:
+    def make(folder: Path) -> None:
+        text = SEED.read_text(encoding="utf-8")
+        (folder / "data.yaml").write_text(edit(text), encoding="utf-8")
+    return make
+
+
+def _data_bytes(data: Callable[[], bytes]) -> Callable[[Path], None]:
+    def make(folder: Path) -> None:
+        (folder / "data.yaml").write_bytes(data())
+    return make
+
+
+def _file(name: str, data: Callable[[], bytes]) -> Callable[[Path], None]:
+    def make(folder: Path) -> None:
+        (folder / name).write_bytes(data())
+    return make
+
+
+def _docx_with(document_xml: bytes, extra: dict[str, bytes] | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.'
+                   'openxmlformats.org/package/2006/content-types"/>')
+        if document_xml:
+            z.writestr("word/document.xml", document_xml)
+        for name, data in (extra or {}).items():
+            z.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _body(inner: str) -> bytes:
+    return f'<w:document xmlns:w="{W}"><w:body>{inner}</w:body></w:document>'.encode()
+
+
+def _zip_bomb() -> bytes:
+    """A document.xml that inflates to 2 GiB from a few MiB."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z, \
+            z.open("word/document.xml", "w", force_zip64=True) as f:
+        chunk = b"\0" * (16 * 1024 * 1024)
+        for _ in range(128):
+            f.write(chunk)
+    return buffer.getvalue()
+
+
+def _laughs_xml() -> bytes:
+    entities = '<!ENTITY a0 "哈哈">' + "".join(
+        f'<!ENTITY a{i} "{("&a" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
+    return (f'<?xml version="1.0"?><!DOCTYPE w:document [{entities}]>'
+            f'<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>&a9;</w:t></w:r></w:p>'
+            "</w:body></w:document>").encode()
+
+
+def _xxe_xml() -> bytes:
+    return (f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            f'<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>&x;</w:t></w:r></w:p>'
+            "</w:body></w:document>").encode()
+
+
+def _big_table(rows: int) -> bytes:
+    row = "<w:tr>" + "<w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc>" * 4 + "</w:tr>"
+    return _docx_with(_body(f"<w:tbl>{row * rows}</w:tbl>"))
+
+
+def _nested_tables(depth: int) -> bytes:
+    inner = "<w:p/>"
+    for _ in range(depth):
+        inner = f"<w:tbl><w:tr><w:tc>{inner}<w:p/></w:tc></w:tr></w:tbl><w:p/>"
+    return _docx_with(_body(inner))
+
+
+def _no_tables() -> bytes:
+    document = docx.Document()
+    document.add_paragraph("关于召开会议的通知")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _laughs_yaml() -> bytes:
+    lines = ['a0: &a0 ["哈哈"]']
+    lines += [f"a{i}: &a{i} [{', '.join(['*a' + str(i - 1)] * 10)}]" for i in range(1, 10)]
+    return ("\n".join(lines) + "\nyear: *a9\n").encode()
+
+
+def _template(edit: Callable[[str], str]) -> Callable[[Path], None]:
+    def make(folder: Path) -> None:
+        shutil.copy(SEED, folder / "data.yaml")
+        source = REPO / "templates" / "annual-report-2021.docx"
+        with zipfile.ZipFile(source) as z:
+            parts = {name: z.read(name) for name in z.namelist()}
+        parts["word/document.xml"] = edit(parts["word/document.xml"].decode()).encode()
+        with zipfile.ZipFile(folder / "evil.docx", "w") as z:
+            for name, data in parts.items():
+                z.writestr(name, data)
+    return make
+
+
+RENDER = ["render", "data.yaml", "-o", "out.docx"]
+CHECK = ["check", "in.docx"]
+IMPORT_HTML = ["import", "in.html", "-o", "out.yaml", "--office", "pingtan"]
+
+
+def corpus() -> list[Case]:
+    swap = str.replace
+    return [
+        # --- data files (YAML typed by hand) ---
+        Case("yaml syntax error", RENDER, 1, "YAML 格式错误：这里不能出现冒号",
+             _data(lambda t: swap(t, "year: 2021", "year: 2021: x"))),
+        Case("yaml tab indentation", RENDER, 1, "不能用 Tab 缩进，请改用空格",
+             _data(lambda t: swap(t, "  第二十条第（一）项:", "\t第二十条第（一）项:"))),
+        Case("yaml with BOM renders", RENDER, 0, "已生成",
+             _data_bytes(lambda: b"\xef\xbb\xbf" + SEED.read_bytes())),
+        Case("yaml in GBK", RENDER, 1, "文件不是 UTF-8 编码（可能是 GBK）",
+             _data_bytes(lambda: SEED.read_text(encoding="utf-8").encode("gbk"))),
+        Case("empty data file", RENDER, 1, "不是数据文件", _data_bytes(lambda: b"")),
+        Case("wrong type: year", RENDER, 1, "year（报告年度）：应为四位年份",
+             _data(lambda t: swap(t, "year: 2021", "year: 二〇二一"))),
+        Case("wrong type: table", RENDER, 1, "表四：应为“标签: 值”的列表",
+             _data(lambda t: t.split("表四:")[0] + "表四: 没有\n")),
+        Case("negative count", RENDER, 1, "件数不能为负数（-3）",
+             _data(lambda t: swap(t, "{本年处理决定数量: 42}", "{本年处理决定数量: -3}"))),
+        Case("fractional count", RENDER, 1, "应为整数，填写的是 “4.5”",
+             _data(lambda t: swap(t, "{本年处理决定数量: 42}", "{本年处理决定数量: 4.5}"))),
+        Case("huge count", RENDER, 1, "数值过大",
+             _data(lambda t: swap(t, "{本年处理决定数量: 42}",
+                                  "{本年处理决定数量: " + "1" * 31 + "}"))),
+        Case("boolean count", RENDER, 1, "应为整数，填写的是 “True”",
+             _data(lambda t: swap(t, "{本年处理决定数量: 42}", "{本年处理决定数量: yes}"))),
+        Case("duplicate key", RENDER, 1, "重复的键 “year”",
+             _data(lambda t: swap(t, "year: 2021", "year: 2021\nyear: 2021"))),
+        Case("billion laughs (aliases)", RENDER, 1, "不允许使用 YAML 别名",
+             _data_bytes(_laughs_yaml)),
+        Case("markup and template syntax in text", RENDER, 0, "已生成",
+             _data(lambda t: swap(t, "    - 2021年，无收取信息处理费情况。",
+                                  "    - '<b>A&B</b> \"x\" ''y'' {{ 7*7 }} "
+                                  "{% if 1 %}z{% endif %}'"))),
+        Case("control character in text", RENDER, 1, "含有不允许的控制字符（U+0007）",
+             _data(lambda t: swap(t, "2021年，无收取", "2021年，\x07无收取"))),
+        Case("very long paragraph", RENDER, 1, "段落过长（300000 字）",
+             _data(lambda t: swap(t, "    - 2021年，无收取信息处理费情况。",
+                                  "    - " + "长" * 300_000))),
+        Case("data file too large", RENDER, 2, "文件过大",
+             _data(lambda t: t + "#" * (6 * 1024 * 1024))),
+        # --- report .docx files that came by e-mail ---
+        Case("not a zip", CHECK, 2, "不是 Word 文档（.docx）：文件不是 zip 格式",
+             _file("in.docx", lambda: b"%PDF-1.4 not a docx")),
+        Case("truncated zip", CHECK, 2, "Word 文档已损坏或不完整",
+             _file("in.docx", lambda: _no_tables()[:3000])),
+        Case("encrypted word file", CHECK, 2, "密码",
+             _file("in.docx", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096)),
+        Case("zip bomb", CHECK, 2, "已拒绝读取", _file("in.docx", _zip_bomb)),
+        Case("entity expansion", CHECK, 2, "已拒绝读取",
+             _file("in.docx", lambda: _docx_with(_laughs_xml()))),
+        Case("external entity (XXE)", CHECK, 2, "已拒绝读取",
+             _file("in.docx", lambda: _docx_with(_xxe_xml()))),
+        Case("no word/document.xml", CHECK, 2, "document.xml",
+             _file("in.docx", lambda: _docx_with(b"", {"word/other.xml": b"<x/>"}))),
+        Case("docx without tables", CHECK, 2, "文档中没有找到年报的表格",
+             _file("in.docx", _no_tables)),
+        Case("table with 15000 rows", CHECK, 2, "文档中没有找到年报的表格",
+             _file("in.docx", lambda: _big_table(15_000))),
+        Case("table with 30000 rows", CHECK, 2, "表格过大",
+             _file("in.docx", lambda: _big_table(30_000))),
+        Case("tables nested 40 deep", CHECK, 2, "表格嵌套超过 32 层",
+             _file("in.docx", lambda: _nested_tables(40))),
+        Case("tables nested 100 deep", CHECK, 2, "嵌套过深",
+             _file("in.docx", lambda: _nested_tables(100))),
+        Case("import a docx zip bomb", ["import", "in.docx", "-o", "out.yaml"], 2,
+             "已拒绝读取", _file("in.docx", _zip_bomb)),
+        # --- web pages ---
+        Case("html without tables", IMPORT_HTML, 2, "没有找到年报的表格",
+             _file("in.html", lambda: "<html><body><p>通知</p></body></html>".encode())),
+        Case("malformed html", IMPORT_HTML, 2, "没有找到年报的表格",
+             _file("in.html", lambda: b"<html><body><table><tr><td>x<td><table><p>< &&& </b")),
+        Case("huge html page", IMPORT_HTML, 2, "过大",
+             _file("in.html", lambda: b"<p>" + b"x" * (40 * 1024 * 1024))),
+        # --- templates restyled or tampered with ---
+        Case("template reaching for __mro__", [*RENDER, "--template", "evil.docx"], 2,
+             "含有不允许的表达式", _template(lambda x: swap(x, "{{ title }}",
+                                                      "{{ ''.__class__.__mro__[1] }}"))),
+        Case("template reaching for globals", [*RENDER, "--template", "evil.docx"], 2,
+             "含有不允许的表达式", _template(lambda x: swap(
+                 x, "{{ title }}", "{{ cycler.__init__.__globals__ }}"))),
+        Case("template importing a file", [*RENDER, "--template", "evil.docx"], 2,
+             "模板 evil.docx 试图引用其他文件（/etc/passwd）", _template(lambda x: swap(
+                 x, "{{ title }}", "{% include '/etc/passwd' %}{{ title }}"))),
+    ]
