@@ -9,6 +9,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,19 @@ from hostile import REPO, Case, corpus
 
 MEMORY_LIMIT = 1024 * 1024 * 1024  # bytes of address space a run may use
 TIME_LIMIT = 60  # seconds
+# Runs `nianbao ARGS` and, at exit, writes the process's own peak resident memory
+# (VmHWM of /proc: wait4's ru_maxrss would count the parent's pages at fork time).
+LAUNCHER = """
+import atexit, sys
+path = sys.argv[1]
+def peak():
+    with open("/proc/self/status") as status, open(path, "w") as out:
+        out.write(next(l.split()[1] for l in status if l.startswith("VmHWM")))
+atexit.register(peak)
+sys.argv = ["nianbao", *sys.argv[2:]]
+from nianbao.cli import main
+main()
+"""
 
 
 @dataclass
@@ -36,18 +50,22 @@ def run_case(case: Case, folder: Path) -> Outcome:
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
+    peak_file = folder / "peak.kb"
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "nianbao", *case.args], cwd=folder,
+    process = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(peak_file), *case.args],
+                               cwd=folder,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                preexec_fn=limit)
+    timer = threading.Timer(TIME_LIMIT, process.kill)
+    timer.start()
     try:
-        output, _ = process.communicate(timeout=TIME_LIMIT)
+        output, _ = process.communicate()
     finally:
-        if process.poll() is None:
-            process.kill()
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        timer.cancel()
+    peak = int(peak_file.read_text()) / 1024 if peak_file.exists() else float("nan")
+    peak_file.unlink(missing_ok=True)
     return Outcome(process.returncode, output.decode("utf-8", "replace"),
-                   time.perf_counter() - start, usage.ru_maxrss / 1024)
+                   time.perf_counter() - start, peak)
 
 
 @pytest.mark.parametrize("case", corpus(), ids=lambda c: c.name)
