@@ -545,7 +545,9 @@ def test_deep_nesting_is_refused() -> None:
 
 
 def test_cells_and_positions_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(html_source, "MAX_CELLS", 20)
+    from nianbao.docx import grid
+
+    monkeypatch.setattr(grid, "MAX_CELLS", 20)  # the caps are shared with the .docx reader
     read(table(*(tr(td(), td()) for _ in range(10))))  # 20 cells, 20 positions
     with pytest.raises(UnreadableHtml, match="单元格"):
         read(table(*(tr(td(), td()) for _ in range(11))))

@@ -169,29 +169,43 @@ def _missing(row: int, col: int) -> GridCell:
 
 
 class Budget:
-    """Caps on the work one read may do, shared by all tables of a document so a
-    hostile file cannot multiply them by having many tables."""
+    """Caps on the work one read may do, shared by all tables of a document (or web
+    page) so a hostile file cannot multiply them by having many tables. `error` and
+    `too_large` say how a refusal reads for the kind of file."""
 
-    __slots__ = ("cells", "positions", "rows")
+    __slots__ = ("cells", "error", "positions", "rows", "too_large")
 
-    def __init__(self) -> None:
+    def __init__(self, error: type[UnreadableDocx] = UnreadableDocx,
+                 too_large: str = TOO_LARGE) -> None:
         self.rows = 0
         self.cells = 0
         self.positions = 0
+        self.error, self.too_large = error, too_large
+
+    def refuse(self, what: str) -> None:
+        raise self.error(self.too_large.format(what=what))
 
     def take_row(self) -> None:
         self.rows += 1
         if self.rows > MAX_ROWS:
-            raise UnreadableDocx(TOO_LARGE.format(what=f"表格行数超过 {MAX_ROWS} 行"))
+            self.refuse(f"表格行数超过 {MAX_ROWS} 行")
+
+    def take_cells(self, count: int) -> None:
+        self.cells += count
+        if self.cells > MAX_CELLS:
+            self.refuse_cells()
 
     def refuse_cells(self) -> None:
-        """The reader counts `cells` itself, inline, as it does so for every cell."""
-        raise UnreadableDocx(TOO_LARGE.format(what=f"单元格数超过 {MAX_CELLS} 个"))
+        """The .docx reader counts `cells` itself, inline, as it does so for every cell."""
+        self.refuse(f"单元格数超过 {MAX_CELLS} 个")
+
+    def check_positions(self, extra: int) -> None:
+        if self.positions + extra > MAX_CELLS:
+            self.refuse_cells()
 
     def take_positions(self, count: int) -> None:
+        self.check_positions(count)
         self.positions += count
-        if self.positions > MAX_CELLS:
-            raise UnreadableDocx(TOO_LARGE.format(what=f"单元格数超过 {MAX_CELLS} 个"))
 
 
 def read_table(tbl: Element, budget: Budget | None = None) -> Grid:

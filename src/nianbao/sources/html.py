@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator
 from lxml import etree
 
 from ..docx.body import Block, ParagraphBlock, TableBlock
-from ..docx.grid import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_TABLE_DEPTH, Grid, GridCell
+from ..docx.grid import MAX_COLUMNS, MAX_TABLE_DEPTH, Budget, Grid, GridCell
 from ..docx.package import HOSTILE, UnreadableDocx
 
 __all__ = ["MAX_HTML_BYTES", "UnreadableHtml", "clean_text", "decode", "read_html"]
@@ -420,35 +420,6 @@ def _page_blocks(text: str, root_tag: str, tables: dict[str, list[Block]]) -> li
 # tables
 
 
-class _Budget:
-    """Caps on the work one page may cost, shared by all its tables so that a hostile
-    page cannot multiply them by having many."""
-
-    __slots__ = ("cells", "positions", "rows")
-
-    def __init__(self) -> None:
-        self.rows = 0
-        self.cells = 0
-        self.positions = 0
-
-    def take_row(self) -> None:
-        self.rows += 1
-        if self.rows > MAX_ROWS:
-            raise UnreadableHtml(TOO_LARGE.format(what=f"表格行数超过 {MAX_ROWS} 行"))
-
-    def take_cells(self, count: int) -> None:
-        self.cells += count
-        if self.cells > MAX_CELLS:
-            self.refuse_cells()
-
-    def check_positions(self, extra: int) -> None:
-        if self.positions + extra > MAX_CELLS:
-            self.refuse_cells()
-
-    def refuse_cells(self) -> None:
-        raise UnreadableHtml(TOO_LARGE.format(what=f"单元格数超过 {MAX_CELLS} 个"))
-
-
 # a table's structure: row groups (thead, tbody, tfoot, or rows outside them), rows,
 # cell elements
 _Groups = list[list[list[Element]]]
@@ -461,7 +432,7 @@ class _Tables:
     tree by a TABLE marker; layout tables stay, to be read as page flow."""
 
     def __init__(self) -> None:
-        self.budget = _Budget()
+        self.budget = Budget(UnreadableHtml, TOO_LARGE)
 
     def extract(self, root: Element) -> dict[str, list[Block]]:
         """The blocks of each data table (caption and grid), by marker key."""
@@ -660,7 +631,7 @@ class _Area:
         self.text, self.nested = cell[0], cell[1]
 
 
-def _layout(groups: list[list[list[_Cell]]], budget: _Budget) -> Grid:
+def _layout(groups: list[list[list[_Cell]]], budget: Budget) -> Grid:
     """The HTML table model: each cell takes the first column of its row not covered
     by a cell spanning from above, and covers its colspan x rowspan rectangle; spans
     never leave their row group. Only then are the GridCells built."""
@@ -686,8 +657,7 @@ def _layout(groups: list[list[list[_Cell]]], budget: _Budget) -> Grid:
                 budget.check_positions(covered)  # the cells count is capped already
                 col += area.cols
     width = max((len(row) for row in owners), default=0)
-    budget.check_positions(width * len(owners))
-    budget.positions += width * len(owners)
+    budget.take_positions(width * len(owners))
     return Grid([_grid_row(r, row, width) for r, row in enumerate(owners)])
 
 
