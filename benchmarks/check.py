@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import argparse
 import io
-import statistics
 import tempfile
-import time
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 import docx
+from timing import median_ms
 
 from nianbao.check import check_document
 from nianbao.checker import table_findings
@@ -25,16 +23,6 @@ from nianbao.reader import read_report
 from nianbao.render import compiled_template
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "pingtan-2021.yaml"
-
-
-def _median_ms(fn: Callable[[], object], repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def main() -> None:
@@ -54,12 +42,12 @@ def main() -> None:
                 [cell.text for cell in row.cells]
 
     figures = {
-        "nianbao check (whole file)": _median_ms(lambda: check_document(path), args.reports),
-        "  of which: XML to blocks and grids": _median_ms(lambda: read_body(xml), args.reports),
-        "  of which: blocks to report": _median_ms(lambda: read_report(xml), args.reports),
-        "  of which: table rules": _median_ms(lambda: table_findings(read.form, read.tables),
+        "nianbao check (whole file)": median_ms(lambda: check_document(path), args.reports),
+        "  of which: XML to blocks and grids": median_ms(lambda: read_body(xml), args.reports),
+        "  of which: blocks to report": median_ms(lambda: read_report(xml), args.reports),
+        "  of which: table rules": median_ms(lambda: table_findings(read.form, read.tables),
                                               args.reports),
-        "python-docx: open + read table cells": _median_ms(python_docx_tables, args.reports),
+        "python-docx: open + read table cells": median_ms(python_docx_tables, args.reports),
     }
     print(f"median time per report, {args.reports} reports ({EXAMPLE.name} rendered):")
     for name, ms in figures.items():

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import argparse
 import io
-import statistics
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
+from timing import median_ms
 
 from nianbao.datafile import load_report
 from nianbao.filler import render_context
@@ -27,16 +25,6 @@ from nianbao.resources import template_path
 from nianbao.verify import verify_rendered
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "pingtan-2021.yaml"
-
-
-def _median_ms(fn: Callable[[], object], repeat: int) -> float:
-    fn()  # warm up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def main() -> None:
@@ -56,13 +44,13 @@ def main() -> None:
         doc.save(io.BytesIO())
 
     figures = {
-        "nianbao render": _median_ms(lambda: template.render(report), args.reports),
-        "nianbao read-back check": _median_ms(lambda: verify_rendered(report, document),
+        "nianbao render": median_ms(lambda: template.render(report), args.reports),
+        "nianbao read-back check": median_ms(lambda: verify_rendered(report, document),
                                               args.reports),
     }
     figures["nianbao render + check"] = figures["nianbao render"] + figures[
         "nianbao read-back check"]
-    figures["plain docxtpl (render + save)"] = _median_ms(plain_docxtpl, max(args.reports // 5, 5))
+    figures["plain docxtpl (render + save)"] = median_ms(plain_docxtpl, max(args.reports // 5, 5))
     print(f"median time per report, {args.reports} reports ({EXAMPLE.name}):")
     for name, ms in figures.items():
         print(f"  {name:32} {ms:8.2f} ms")
