@@ -8,7 +8,6 @@ Run `python -m nianbao.builder` (or `nianbao build-templates`) after changing a 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 from docx import Document
@@ -22,8 +21,19 @@ from docx.shared import Mm, Pt, Twips
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from .form import Form, Node, Table, load_form
+from .form import Form, Table, load_form
+from .layout import HEADER_ROLES, column_widths, grid_size, header_rows, table_areas
 from .resources import template_path
+from .styles import (
+    STYLE_BODY,
+    STYLE_CELL,
+    STYLE_FOOTER,
+    STYLE_H1,
+    STYLE_HEADER_CELL,
+    STYLE_LEAD,
+    STYLE_SIGNATURE,
+    STYLE_TITLE,
+)
 
 # GB/T 9704-2012 (format.md §8)
 PAGE_WIDTH, PAGE_HEIGHT = Twips(11906), Twips(16838)
@@ -39,10 +49,6 @@ _AFTER_SNAP_TO_GRID = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorInd
                        "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
                        "w:outlineLvl", "w:rPr", "w:sectPr", "w:pPrChange")
 
-# Style names a clerk sees in Word's style list.
-STYLE_TITLE, STYLE_H1, STYLE_BODY = "年报标题", "年报一级标题", "年报正文"
-STYLE_LEAD, STYLE_SIGNATURE = "年报小标题", "年报落款"
-STYLE_CELL, STYLE_HEADER_CELL, STYLE_FOOTER = "年报表格", "年报表头", "年报页码"
 
 
 def _fonts(style_or_run_element: object, east_asia: str, size: float) -> None:
@@ -206,95 +212,36 @@ def _placeholder(table: Table, row_id: str, column_id: str) -> str:
     return "{{ " + path + " }}"
 
 
-def _header_cells(tree: tuple[Node, ...], depth: int, row: int = 0, col: int = 0
-                  ) -> Iterator[tuple[int, int, int, int, str]]:
-    """Merge areas of a column header tree: a leaf spans down to the last header row."""
-    for node in tree:
-        width = sum(1 for _ in node.leaves())
-        bottom = depth - 1 if node.is_leaf else row
-        yield row, col, bottom, col + width - 1, node.label
-        if not node.is_leaf:
-            yield from _header_cells(node.children, depth, row + 1, col)
-        col += width
+def _layout_table(doc: Document, table: Table) -> None:
+    """A table of the form with the official merge areas (nianbao.layout, shared with
+    the web page); labels are static text, data cells placeholders."""
+    docx_table = _new_table(doc, grid_size(table)[0], column_widths(table, TEXT_WIDTH))
+    for area in table_areas(table):
+        text = area.text if area.cell is None else _placeholder(table, *area.cell)
+        style = STYLE_HEADER_CELL if area.role in HEADER_ROLES else STYLE_CELL
+        _put(docx_table, area.top, area.left, area.bottom, area.right, text, style)
+    _repeat_header(docx_table, header_rows(table))
 
 
-def _row_label_cells(tree: tuple[Node, ...], levels: int, row: int = 0, level: int = 0
-                     ) -> Iterator[tuple[int, int, int, int, str]]:
-    """Merge areas of the row label tree: a group spans its rows downward, a leaf spans
-    the label columns to its right."""
-    for node in tree:
-        height = sum(1 for _ in node.leaves())
-        right = levels - 1 if node.is_leaf else level
-        yield row, level, row + height - 1, right, node.label
-        if not node.is_leaf:
-            yield from _row_label_cells(node.children, levels, row, level + 1)
-        row += height
-
-
-def _matrix_table(doc: Document, table: Table) -> None:
-    levels = max(n.depth() for n in table.row_tree)
-    head = max(n.depth() for n in table.column_tree)
-    columns = table.columns
-    data_width = 620
-    label_width = [600, 1200][: levels - 1]  # group labels; the leaf label takes the rest
-    label_width.append(TEXT_WIDTH - data_width * len(columns) - sum(label_width))
-    docx_table = _new_table(doc, head + len(table.rows), label_width + [data_width] * len(columns))
-    _put(docx_table, 0, 0, head - 1, levels - 1, table.corner)
-    for top, left, bottom, right, label in _header_cells(table.column_tree, head):
-        _put(docx_table, top, levels + left, bottom, levels + right, label, STYLE_HEADER_CELL)
-    for top, left, bottom, right, label in _row_label_cells(table.row_tree, levels):
-        _put(docx_table, head + top, left, head + bottom, right, label)
-    for r, row in enumerate(table.rows):
-        for c, column in enumerate(columns):
-            _put(docx_table, head + r, levels + c, head + r, levels + c,
-                 _placeholder(table, row.id, column.id))
-    _repeat_header(docx_table, head)
-
-
-def _single_row_table(doc: Document, table: Table) -> None:
-    head = max(n.depth() for n in table.column_tree)
-    columns = table.columns
-    width = TEXT_WIDTH // len(columns)
-    docx_table = _new_table(doc, head + 1, [width] * len(columns))
-    for top, left, bottom, right, label in _header_cells(table.column_tree, head):
-        _put(docx_table, top, left, bottom, right, label, STYLE_HEADER_CELL)
-    for c, column in enumerate(columns):
-        _put(docx_table, head, c, head, c, _placeholder(table, "-", column.id))
-    _repeat_header(docx_table, head)
-
-
-def _grouped_table(doc: Document, table: Table) -> None:
-    """Table 二: per group a title row, a 信息内容 header row, then its data rows; the
-    last value of a row spans what is left of the grid."""
-    rows = sum(2 + len(g.rows) for g in table.groups)
-    label_width = TEXT_WIDTH - 2000 * (table.width - 1)
-    docx_table = _new_table(doc, rows, [label_width] + [2000] * (table.width - 1))
-    r = 0
-    for group in table.groups:
-        _put(docx_table, r, 0, r, table.width - 1, group.label, STYLE_HEADER_CELL)
-        _put(docx_table, r + 1, 0, r + 1, 0, table.row_header, STYLE_HEADER_CELL)
-        for left, right, column in _value_spans(table.width, group.columns):
-            _put(docx_table, r + 1, left, r + 1, right, column.label, STYLE_HEADER_CELL)
-        for i, row in enumerate(group.rows, start=r + 2):
-            _put(docx_table, i, 0, i, 0, row.label)
-            for left, right, column in _value_spans(table.width, group.columns):
-                _put(docx_table, i, left, i, right, _placeholder(table, row.id, column.id))
-        r += 2 + len(group.rows)
-
-
-def _value_spans(width: int, columns: tuple) -> Iterator[tuple[int, int, object]]:
-    for i, column in enumerate(columns):
-        left = 1 + i
-        right = width - 1 if i == len(columns) - 1 else left
-        yield left, right, column
-
-
-TABLE_BUILDERS = {"matrix": _matrix_table, "single_row": _single_row_table,
-                  "grouped": _grouped_table}
+def _chinese_language(doc: Document) -> None:
+    """Mark East Asian text as Simplified Chinese (python-docx's default template says
+    en-US in the styles and ja-JP in the theme): a renderer picks glyph shapes by it,
+    and Japanese shapes are wrong for this report."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    theme = doc.settings.element.find(qn("w:themeFontLang"))
+    if theme is not None:
+        theme.set(qn("w:eastAsia"), "zh-CN")
 
 
 def build_template(form: Form) -> Document:
     doc = Document()
+    _chinese_language(doc)
     _styles(doc)
     _page(doc)
     body = doc.element.body
@@ -308,7 +255,7 @@ def build_template(form: Form) -> Document:
         _prose(doc, f"text.{section.id}")
         if section.table:
             table = form.tables[section.table]
-            TABLE_BUILDERS[table.layout](doc, table)
+            _layout_table(doc, table)
             doc.add_paragraph("", style=STYLE_BODY)
     doc.add_paragraph("", style=STYLE_BODY)
     doc.add_paragraph("{{ signature }}", style=STYLE_SIGNATURE)

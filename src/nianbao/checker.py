@@ -31,15 +31,10 @@ def _type_findings(form: Form, rule_id: str, message: str, table: Table,
         problem = type_problem(cell.column.type, value)
         if problem:
             findings.append(Finding(
-                rule_id, "error", table.key, cell.row.label, _column_label(table, cell.key[1]),
+                rule_id, "error", table.key, cell.row.label, table.column_label(cell.key[1]),
                 "0" if value is None else None, format_value(value) if value is not None else "",
                 f"{table.describe(*cell.key)}：{problem}（{message}）"))
     return findings
-
-
-def _column_label(table: Table, column_id: str) -> str:
-    column = table.column(column_id)
-    return column.full_label if table.layout == "single_row" else column.label
 
 
 def equation_finding(table: Table, eq: Equation, message: str,
@@ -58,7 +53,7 @@ def equation_finding(table: Table, eq: Equation, message: str,
         found = values[cell]
         expected = left - (right - found)  # type: ignore[operator]
     row = table.row(cell[0]).label
-    return Finding(eq.rule, "error", table.key, row, _column_label(table, cell[1]),
+    return Finding(eq.rule, "error", table.key, row, table.column_label(cell[1]),
                    format_value(expected), format_value(found),  # type: ignore[arg-type]
                    f"{table.describe(*cell)}：应为 {format_value(expected)}，"  # type: ignore[arg-type]
                    f"实为 {format_value(found)}（{message}）")
@@ -137,7 +132,7 @@ def year_findings(this: Form, this_tables: dict[str, TableValues], last: Form,
             if expected != found:
                 findings.append(Finding(
                     rule.id, rule.spec["severity"], table.key, table.row(cell[0]).label,
-                    _column_label(table, cell[1]), format_value(expected), format_value(found),
+                    table.column_label(cell[1]), format_value(expected), format_value(found),
                     f"{table.describe(*cell)}：应为 {format_value(expected)}，"
                     f"实为 {format_value(found)}（{rule.spec['message']}）"))
     return findings

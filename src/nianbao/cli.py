@@ -28,10 +28,12 @@ from .form import form_for_year, load_form
 from .importer import import_report
 from .office import dump_office, load_office, profile_name
 from .output import OutputExists, write_atomic
+from .pdf import DEBIAN_PACKAGES, PdfResult, SofficeMissing, convert_to_pdf, preflight
 from .problems import Problem, ProblemList
 from .render import compiled_template, prose_warnings, render_report, todo_warnings
 from .rollover import roll_over
 from .verify import VerificationFailed
+from .webpage import render_page
 
 
 def _fail(lines: list[str], code: int) -> None:
@@ -49,7 +51,7 @@ def _clerk_errors() -> Iterator[None]:
         _fail([str(p) for p in exc.problems], exc.exit_code)
     except OutputExists as exc:
         _fail([f"{exc.args[0]}: 文件已存在，未覆盖（确需覆盖请加 --force）"], 2)
-    except TemplateProblem as exc:
+    except (TemplateProblem, SofficeMissing) as exc:
         _fail([str(exc)], 2)
     except VerificationFailed as exc:
         heading = f"{exc.path}: 生成的报告未通过核对，未写出文件："
@@ -88,28 +90,64 @@ def main() -> None:
 @main.command()
 @click.argument("data", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="The .docx to write (default: DATA with .docx).")
+              help="The .docx to write (default: DATA with .docx; .html with --html).")
 @click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
               help="A Word template to use instead of the built-in one of the data's form.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.option("--pdf", "with_pdf", is_flag=True,
+              help="Also write OUTPUT.pdf beside it, a print preview (needs LibreOffice).")
+@click.option("--html", "html", is_flag=True,
+              help="Write the web-publication page (.html) instead of the Word document "
+                   "(default OUTPUT: DATA with .html).")
 @OFFICES_OPTION
 @_command
 def render(data: Path, output: Path | None, template: Path | None, force: bool,
-           offices: tuple[Path, ...]) -> None:
-    """Render the report of a data file (DATA.yaml) to a Word document.
+           with_pdf: bool, html: bool, offices: tuple[Path, ...]) -> None:
+    """Render the report of a data file (DATA.yaml) to a Word document, or with
+    --html to the page to publish on a website.
 
     The data are checked first (every problem listed, nothing written); the document is
     read back and its tables checked before it is saved under its final name.
     """
+    if html and (template or with_pdf):
+        raise click.UsageError("--html 生成网页，不能与 --template 或 --pdf 同时使用")
     report = load_report(data, list(offices))
-    output = output or data.with_suffix(".docx")
-    document = render_report(report, compiled_template(template, report.form.version))
+    output = output or data.with_suffix(".html" if html else ".docx")
+    if with_pdf:
+        preflight([output], force=force)
+    document = render_page(report) if html else \
+        render_report(report, compiled_template(template, report.form.version))
     write_atomic(output, document, force=force)
     for warning in todo_warnings(report):
         click.echo(str(warning), err=True)
     for finding in prose_warnings(report):
         click.echo(f"{data}: 警告 [{finding.rule}] {finding.message}", err=True)
     click.echo(f"已生成 {output}（{report.full_title}）")
+    if with_pdf:
+        _report_pdf(convert_to_pdf([output], force=force))
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace PDFs that exist.")
+@_command
+def pdf(files: tuple[Path, ...], force: bool) -> None:
+    """Print preview: each report .docx (or those in the folders named) to a PDF beside
+    it, through LibreOffice, with the official fonts shown in Simplified-Chinese faces."""
+    documents = documents_in(list(files))
+    if not documents:
+        _fail(["没有找到要转换的 .docx 文件"], 2)
+    _report_pdf(convert_to_pdf(documents, force=force))
+
+
+def _report_pdf(result: PdfResult) -> None:
+    if result.missing_fonts:
+        click.echo(f"警告：未安装字体 {'、'.join(result.missing_fonts)}，PDF 中的文字可能换用其他"
+                   f"字体或显示为方框；请安装：sudo apt-get install {DEBIAN_PACKAGES}", err=True)
+    for path in result.written:
+        click.echo(f"已生成 {path}")
+    if result.failed:
+        _fail([f"{f.path}: 未能生成 PDF：{f.reason}" for f in result.failed], 2)
 
 
 @main.command()

@@ -141,13 +141,18 @@ class Table:
     def is_derived(self, row_id: str, column_id: str) -> bool:
         return (row_id, column_id) in self.derived
 
+    def column_label(self, column_id: str) -> str:
+        """A column as the form prints it; in table 四 with its parents (行政复议/总计)."""
+        column = self.column(column_id)
+        return column.full_label if self.layout == "single_row" else column.label
+
     def describe(self, row_id: str, column_id: str) -> str:
         """How a clerk names a cell: 表三 “四、结转下年度继续办理” “自然人”."""
-        row, column = self.row(row_id), self.column(column_id)
+        row = self.row(row_id)
         parts = [self.key]
         if row.label:
             parts.append(f"“{row.label}”")
-        parts.append(f"“{column.full_label if self.layout == 'single_row' else column.label}”")
+        parts.append(f"“{self.column_label(column_id)}”")
         return " ".join(parts)
 
 

@@ -14,6 +14,8 @@ import tempfile
 from pathlib import Path
 
 TEMP_PREFIX = ".nianbao-"
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 TEMP_SUFFIX = ".part"
 
 
@@ -28,6 +30,7 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # as open() would make it, not mkstemp's 0600
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()

@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from .builder import STYLE_TITLE
 from .datafile import normalize_label
 from .docx.body import Block, ParagraphBlock, TableBlock, read_body
 from .docx.grid import Grid
 from .form import FORM_VERSIONS, Column, Form, Row, Table, load_form
 from .rules import Finding, TableValues
+from .styles import STYLE_TITLE
 from .values import parse_cell_text
 
 _DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
@@ -103,9 +103,10 @@ def _heading_of(form: Form, text: str, after: int) -> int | None:
 
 
 def _is_title(block: ParagraphBlock) -> bool:
-    """The title: in nianbao's title style, or a short line naming the annual report."""
+    """The title: in nianbao's title style, a web page's main heading (h1, as nianbao's
+    page has it), or a short line naming the annual report."""
     text = block.text.strip()
-    return block.style == STYLE_TITLE or (
+    return block.style in (STYLE_TITLE, "h1") or (
         len(text) <= 80 and "政府信息公开" in text and ("年度报告" in text or "年报" in text)
         and not text.endswith(("。", "：", ":")))
 

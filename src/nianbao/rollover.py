@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .datafile import blank_report, draft_marks
-from .form import Form, form_for_year
+from .form import Form, Table, form_for_year
 from .model import Paragraph, Report
 from .rules import TableValues, derive, equations
 
@@ -24,8 +24,9 @@ class Rollover:
     notes: list[str] = field(default_factory=list)
 
 
-def _carried(rule_spec: dict, last: TableValues, typed: TableValues, table_id: str,
-             notes: dict[tuple[str, str], str], label: str) -> None:
+def _carried(rule_spec: dict, table: Table, last: TableValues, typed: TableValues,
+             notes: dict[tuple[str, str], str]) -> None:
+    """Fill this year's cells that an across-year rule ties to last year's."""
     kind = rule_spec["kind"]
     if kind == "carry":
         for (row, column), value in last.items():
@@ -34,12 +35,14 @@ def _carried(rule_spec: dict, last: TableValues, typed: TableValues, table_id: s
     elif kind == "stock":
         for row in rule_spec["rows"]:
             typed[(row, rule_spec["stock"])] = last[(row, rule_spec["stock"])]
-            notes[(table_id, row)] = f"{draft_marks()[1]}{label}沿用上年数，请按本年制发、废止核实"
+            notes[(table.id, row)] = (f"{draft_marks()[1]}{table.column_label(rule_spec['stock'])}"
+                                      "沿用上年数，请按本年制发、废止核实")
     elif kind == "rollforward":
         for row in rule_spec["rows"]:
             typed[(row, rule_spec["prior"])] = (last[(row, rule_spec["prior"])]
                                                + last[(row, rule_spec["change"])])
-            notes[(table_id, row)] = f"{draft_marks()[1]}{label}按上年数加增/减计算，请核实"
+            notes[(table.id, row)] = (f"{draft_marks()[1]}{table.column_label(rule_spec['prior'])}"
+                                      "按上年数加增/减计算，请核实")
 
 
 def _balance(form: Form, typed: dict[str, TableValues],
@@ -85,9 +88,7 @@ def roll_over(last: Report) -> Rollover:
         if forms and not (last.form.version in forms and form.version in forms):
             continue
         tid = rule.spec["table"]
-        label = form.tables[tid].column(rule.spec.get("stock") or rule.spec.get("prior")
-                                        or "total").label
-        _carried(rule.spec, last.tables[tid], typed[tid], tid, draft.row_notes, label)
+        _carried(rule.spec, form.tables[tid], last.tables[tid], typed[tid], draft.row_notes)
     _balance(form, typed, draft.row_notes)
     draft.tables = {tid: derive(form, tid, values) for tid, values in typed.items()}
     review = draft_marks()[1]

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .boilerplate import resolve_text
 from .checker import table_findings
 from .model import Report
-from .reader import read_report
+from .reader import ReadReport, read_report
 from .values import format_value
 
 
@@ -26,6 +27,14 @@ def verify_rendered(report: Report, document: bytes) -> None:
     report's value and every rule must hold. Raises VerificationFailed."""
     with zipfile.ZipFile(io.BytesIO(document)) as package:
         read = read_report(package.read("word/document.xml"))
+    verify_read_back(report, read)
+
+
+def verify_read_back(report: Report, read: ReadReport,
+                     shown: Callable[[str], str] = str) -> None:
+    """Compare what was read back from a rendered document (a .docx, a web page) with
+    the report. `shown` turns a text as written into the text a reader of the medium
+    gets back (a web page collapses runs of spaces). Raises VerificationFailed."""
     problems = [f.message for f in read.findings if f.severity == "error"]
     problems += [f.message for f in table_findings(read.form, read.tables)]
     if read.form.version != report.form.version:
@@ -38,10 +47,10 @@ def verify_rendered(report: Report, document: bytes) -> None:
             if cell.key in got and format_value(found) != want:
                 problems.append(f"{table.describe(*cell.key)}：应为 {want}，"
                                 f"文档中为 “{format_value(found)}”")
-    if read.title != report.full_title:
+    if read.title != shown(report.full_title):
         problems.append(f"标题应为“{report.full_title}”，文档中为“{read.title}”")
     for key, paragraphs in resolve_text(report).items():
-        if read.text.get(key, []) != paragraphs:
+        if read.text.get(key, []) != [shown(p) for p in paragraphs]:
             problems.append(f"“{key}”部分的段落与数据不一致（模板中的段落循环可能被改动）")
     if problems:
         raise VerificationFailed(report.source or "", problems)
