@@ -178,3 +178,26 @@ def test_fast_path_document_opens_in_libreoffice(workdir: Path) -> None:
                     str(workdir / "out" / "pingtan.docx")], check=True, capture_output=True,
                    timeout=240)
     assert (workdir / "pdf" / "pingtan.pdf").stat().st_size > 10_000
+
+
+def test_batch_writes_web_pages_and_pdfs_for_every_office(workdir: Path) -> None:
+    import pytest
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    _offices(workdir, bad=False)
+    code, output = _batch(workdir, "-j", "2", "--html", "--pdf")
+    assert code == 0, output
+    out = workdir / "out"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "jingdezhen.docx", "jingdezhen.html", "jingdezhen.pdf", "pingtan.docx",
+        "pingtan.html", "pingtan.pdf", "summary.csv", "summary.json"]
+    from nianbao.importer import import_report
+
+    for name in ("jingdezhen", "pingtan"):
+        assert (out / f"{name}.pdf").read_bytes().startswith(b"%PDF")
+        page = import_report(out / f"{name}.html").report
+        docx_report = import_report(out / f"{name}.docx").report
+        assert page.tables == docx_report.tables
+    code, output = _batch(workdir, "-j", "2", "--html", "--pdf")
+    assert code == 0 and "跳过 2" in output

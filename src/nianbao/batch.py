@@ -21,9 +21,11 @@ from pathlib import Path
 from .datafile import load_report
 from .filler import TemplateProblem
 from .output import OutputExists, remove_stale_temporaries, write_atomic
+from .pdf import convert_to_pdf, pdf_path
 from .problems import ProblemList
 from .render import compiled_template, prose_warnings, render_report, todo_warnings
 from .verify import VerificationFailed
+from .webpage import render_page
 
 DATA_SUFFIXES = (".yaml", ".yml")
 SUMMARY_COLUMNS = ("data_file", "office", "status", "errors", "warnings", "output", "messages")
@@ -77,18 +79,24 @@ def output_names(files: list[Path], folder: Path) -> dict[Path, str]:
     return names
 
 
-def render_one(data: Path, output: Path, force: bool, offices: list[Path]) -> BatchRow:
-    """Render, read back and check one data file; every failure becomes the row's
-    messages."""
+def render_one(data: Path, output: Path, force: bool, offices: list[Path],
+               html: bool = False) -> BatchRow:
+    """Render, read back and check one data file (and its web page with `html`); every
+    failure becomes the row's messages."""
     row = BatchRow(str(data), output=str(output))
-    if output.exists() and not force:
+    page = output.with_suffix(".html")
+    missing = [t for t in ([output, page] if html else [output]) if force or not t.exists()]
+    if not missing:
         row.status = "skipped"
         return row
     try:
         report = load_report(data, offices)
         row.office = report.office.name
-        document = render_report(report, compiled_template(None, report.form.version))
-        write_atomic(output, document, force=force)
+        if output in missing:
+            document = render_report(report, compiled_template(None, report.form.version))
+            write_atomic(output, document, force=force)
+        if page in missing:
+            write_atomic(page, render_page(report), force=force)
     except ProblemList as exc:
         row.messages = [str(p) for p in exc.problems]
     except VerificationFailed as exc:
@@ -106,19 +114,19 @@ def render_one(data: Path, output: Path, force: bool, offices: list[Path]) -> Ba
     return row
 
 
-def _work(task: tuple[str, str, bool, list[str]]) -> BatchRow:
-    data, output, force, offices = task
-    return render_one(Path(data), Path(output), force, [Path(o) for o in offices])
+def _work(task: tuple[str, str, bool, list[str], bool]) -> BatchRow:
+    data, output, force, offices, html = task
+    return render_one(Path(data), Path(output), force, [Path(o) for o in offices], html)
 
 
 def run_batch(folder: Path, out_dir: Path, jobs: int, force: bool = False,
-              offices: list[Path] | None = None) -> Iterator[BatchRow]:
+              offices: list[Path] | None = None, html: bool = False) -> Iterator[BatchRow]:
     """Rows as the reports finish (in no fixed order), rendered on `jobs` processes."""
     files = data_files(folder)
     names = output_names(files, folder)
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out_dir)
-    tasks = [(str(f), str(out_dir / names[f]), force, [str(o) for o in offices or []])
+    tasks = [(str(f), str(out_dir / names[f]), force, [str(o) for o in offices or []], html)
              for f in files]
     if jobs <= 1 or len(tasks) <= 1:
         yield from map(_work, tasks)
@@ -126,6 +134,22 @@ def run_batch(folder: Path, out_dir: Path, jobs: int, force: bool = False,
     chunk = max(1, min(16, len(tasks) // (jobs * 8)))
     with get_context("fork" if os.name == "posix" else "spawn").Pool(jobs) as pool:
         yield from pool.imap_unordered(_work, tasks, chunksize=chunk)
+
+
+def add_pdfs(rows: list[BatchRow], force: bool) -> None:
+    """PDFs of the reports, in as few LibreOffice calls as the pdf module allows; a
+    report whose PDF fails becomes a failed row, its .docx kept."""
+    documents = [Path(r.output) for r in rows if r.status != "failed"
+                 and (force or not pdf_path(Path(r.output)).exists())]
+    if not documents:
+        return
+    result = convert_to_pdf(documents, force=force)
+    failed = {str(f.path): f.reason for f in result.failed}
+    for row in rows:
+        if row.output in failed:
+            row.status = "failed"
+            row.messages.append(f"未能生成 PDF：{failed[row.output]}")
+            row.errors += 1
 
 
 def summary_csv(rows: list[BatchRow]) -> bytes:

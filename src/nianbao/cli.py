@@ -20,7 +20,7 @@ import click
 
 from . import __version__
 from .aggregate import aggregate
-from .batch import STATUS, data_files, run_batch, write_summary
+from .batch import STATUS, add_pdfs, data_files, run_batch, write_summary
 from .check import CheckResult, UnusableInput, check_document, documents_in, previous_tables
 from .datafile import blank_report, draft_marks, dump_report, load_report
 from .filler import TemplateProblem
@@ -28,7 +28,14 @@ from .form import form_for_year, load_form
 from .importer import import_report
 from .office import dump_office, load_office, profile_name
 from .output import OutputExists, write_atomic
-from .pdf import DEBIAN_PACKAGES, PdfResult, SofficeMissing, convert_to_pdf, preflight
+from .pdf import (
+    DEBIAN_PACKAGES,
+    PdfResult,
+    SofficeMissing,
+    convert_to_pdf,
+    find_soffice,
+    preflight,
+)
 from .problems import Problem, ProblemList
 from .render import compiled_template, prose_warnings, render_report, todo_warnings
 from .rollover import roll_over
@@ -316,9 +323,13 @@ def rollover(data: Path, output: Path, force: bool, offices: tuple[Path, ...]) -
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=os.cpu_count() or 1,
               show_default="the number of cores", help="Processes to render with.")
 @click.option("--force", is_flag=True, help="Replace reports that exist already.")
+@click.option("--html", "html", is_flag=True, help="Also write each office's web page.")
+@click.option("--pdf", "with_pdf", is_flag=True,
+              help="Also write each report's PDF (needs LibreOffice).")
 @OFFICES_OPTION
-def batch(folder: Path, output_dir: Path, jobs: int, force: bool,
-          offices: tuple[Path, ...]) -> None:
+@_command
+def batch(folder: Path, output_dir: Path, jobs: int, force: bool, html: bool,
+          with_pdf: bool, offices: tuple[Path, ...]) -> None:
     """Render and check every data file under FOLDER (many offices at once).
 
     One office's bad data never stops the others: its messages are in the summary.
@@ -328,12 +339,17 @@ def batch(folder: Path, output_dir: Path, jobs: int, force: bool,
     files = data_files(folder)
     if not files:
         _fail([f"{folder}: 没有找到数据文件（.yaml）"], 2)
+    if with_pdf:
+        find_soffice()  # before hours of rendering, not after
     rows = []
-    with click.progressbar(run_batch(folder, output_dir, jobs, force, list(offices)),
+    with click.progressbar(run_batch(folder, output_dir, jobs, force, list(offices), html),
                            length=len(files), label="生成年报", file=sys.stderr) as bar:
         for row in bar:
             rows.append(row)
     rows.sort(key=lambda r: r.data_file)
+    if with_pdf:
+        click.echo("正在生成 PDF……", err=True)
+        add_pdfs(rows, force)
     write_summary(output_dir, rows)
     for row in rows:
         click.echo(f"{row.data_file}\t{row.office}\t{STATUS[row.status]}\t"
