@@ -93,7 +93,8 @@ def render_one(data: Path, output: Path, force: bool, offices: list[Path],
         report = load_report(data, offices)
         row.office = report.office.name
         if output in missing:
-            document = render_report(report, compiled_template(None, report.form.version))
+            document = render_report(report, compiled_template(None, report.form.version),
+                                     fast=True)
             write_atomic(output, document, force=force)
         if page in missing:
             write_atomic(page, render_page(report), force=force)

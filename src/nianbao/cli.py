@@ -89,8 +89,12 @@ def main() -> None:
     (政府信息公开工作年度报告) in the official format, from a data file.
 
     \b
-    Start a data file:     nianbao new --office config/offices/X.yaml --year 2024 -o 2024.yaml
-    Render the report:     nianbao render 2024.yaml -o 2024.docx
+    From last year's:      nianbao import 2023.docx -o 2023.yaml
+                           nianbao rollover 2023.yaml -o 2024.yaml
+    Or a blank data file:  nianbao new --office config/offices/X.yaml --year 2024 -o 2024.yaml
+    Render the report:     nianbao render 2024.yaml -o 2024.docx [--pdf | --html]
+    Check any report:      nianbao check 2024.docx --previous 2023.docx
+    Many offices:          nianbao batch 各单位数据/ -o 输出/
     """
 
 

@@ -1,0 +1,85 @@
+"""The batch's fast read-back: proven once per template by the full reader, then each
+document's cells read from the XML at the proven places. It must miss nothing the full
+check would catch in a document rendered from that template."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from test_properties import reports
+
+from nianbao.datafile import load_report
+from nianbao.fastcheck import FastCheck
+from nianbao.filler import CompiledTemplate, render_context
+from nianbao.form import load_form
+from nianbao.model import Report
+from nianbao.render import compiled_template
+from nianbao.resources import template_path
+from nianbao.values import format_value
+from nianbao.verify import VerificationFailed
+
+
+@pytest.fixture(scope="module")
+def fast() -> FastCheck:
+    return FastCheck(compiled_template(None, "2021"), load_form("2021"))
+
+
+def _edited(report: Report, edit: tuple[str, str, str], text: str) -> bytes:
+    ctx: dict[str, Any] = render_context(report)
+    tid, row, column = edit
+    node = ctx[tid] if row == "-" else ctx[tid][row]
+    *parents, leaf = column.split(".")
+    for part in parents:
+        node = node[part]
+    node[leaf] = text
+    return compiled_template(None, "2021").render_context(ctx)
+
+
+def test_a_wrong_number_in_any_cell_is_named(fast: FastCheck, workdir: Path) -> None:
+    report = load_report(workdir / "pingtan-2021.yaml")
+    fast.verify(report, compiled_template(None, "2021").render(report))
+    for tid, table in report.form.tables.items():
+        for cell in table.cells():
+            with pytest.raises(VerificationFailed) as caught:
+                fast.verify(report, _edited(report, (tid, *cell.key), "777"))
+            want = format_value(report.tables[tid][cell.key])
+            assert caught.value.findings == [
+                f"{table.describe(*cell.key)}：应为 {want}，文档中为 “777”"]
+
+
+def test_a_lost_paragraph_is_caught(fast: FastCheck, workdir: Path) -> None:
+    report = load_report(workdir / "pingtan-2021.yaml")
+    ctx = render_context(report)
+    ctx["text"]["problems"] = ctx["text"]["problems"][:1]
+    with pytest.raises(VerificationFailed, match="不在文档中"):
+        fast.verify(report, compiled_template(None, "2021").render_context(ctx))
+
+
+def test_a_template_with_cells_in_the_wrong_place_is_refused(tmp_path: Path) -> None:
+    with zipfile.ZipFile(template_path("2021")) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    xml = parts["word/document.xml"].decode()
+    xml = xml.replace("t3.disclosed.natural", "@@").replace("t3.disclosed.other",
+                                                            "t3.disclosed.natural")
+    parts["word/document.xml"] = xml.replace("@@", "t3.disclosed.other").encode()
+    swapped = tmp_path / "swapped.docx"
+    with zipfile.ZipFile(swapped, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    with pytest.raises(VerificationFailed):
+        FastCheck(CompiledTemplate(swapped), load_form("2021"))
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(reports())
+def test_every_valid_report_passes_both_checks(fast: FastCheck, report: Report) -> None:
+    from nianbao.verify import verify_rendered
+
+    document = compiled_template(None, "2021").render(report)
+    verify_rendered(report, document)
+    fast.verify(report, document)
