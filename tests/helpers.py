@@ -4,6 +4,7 @@ tables as grids of printed text (merged cells included)."""
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from nianbao.docx.body import ParagraphBlock, TableBlock, read_body
@@ -39,6 +40,27 @@ def area(grid: Grid, row: int, col: int) -> tuple[int, int, int, int]:
     """(top, left, rows spanned, columns spanned) of the merge area at a position."""
     cell = grid.cell(row, col)
     return (*cell.origin, cell.row_span, cell.col_span)
+
+
+def edited_template(path: Path, edit: Callable[[str], str]) -> Path:
+    """The built-in 2021 template with its document.xml edited as text, as a tool or a
+    careless hand might; written to path."""
+    from nianbao.resources import template_path
+
+    with zipfile.ZipFile(template_path("2021")) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts["word/document.xml"] = edit(parts["word/document.xml"].decode()).encode()
+    with zipfile.ZipFile(path, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return path
+
+
+def swap_cells(xml: str) -> str:
+    """A template mistake: the placeholders of two cells of table 三 swapped."""
+    xml = xml.replace("t3.disclosed.natural", "@@")
+    xml = xml.replace("t3.disclosed.other", "t3.disclosed.natural")
+    return xml.replace("@@", "t3.disclosed.other")
 
 
 def shared(name: str) -> Path:

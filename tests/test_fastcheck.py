@@ -4,11 +4,11 @@ check would catch in a document rendered from that template."""
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import edited_template, swap_cells
 from hypothesis import HealthCheck, given, settings
 from test_properties import reports
 
@@ -18,7 +18,6 @@ from nianbao.filler import CompiledTemplate, render_context
 from nianbao.form import load_form
 from nianbao.model import Report
 from nianbao.render import compiled_template
-from nianbao.resources import template_path
 from nianbao.values import format_value
 from nianbao.verify import VerificationFailed
 
@@ -60,16 +59,7 @@ def test_a_lost_paragraph_is_caught(fast: FastCheck, workdir: Path) -> None:
 
 
 def test_a_template_with_cells_in_the_wrong_place_is_refused(tmp_path: Path) -> None:
-    with zipfile.ZipFile(template_path("2021")) as source:
-        parts = {name: source.read(name) for name in source.namelist()}
-    xml = parts["word/document.xml"].decode()
-    xml = xml.replace("t3.disclosed.natural", "@@").replace("t3.disclosed.other",
-                                                            "t3.disclosed.natural")
-    parts["word/document.xml"] = xml.replace("@@", "t3.disclosed.other").encode()
-    swapped = tmp_path / "swapped.docx"
-    with zipfile.ZipFile(swapped, "w") as out:
-        for name, data in parts.items():
-            out.writestr(name, data)
+    swapped = edited_template(tmp_path / "swapped.docx", swap_cells)
     with pytest.raises(VerificationFailed):
         FastCheck(CompiledTemplate(swapped), load_form("2021"))
 
