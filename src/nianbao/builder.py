@@ -30,6 +30,7 @@ from .styles import (
     STYLE_FOOTER,
     STYLE_H1,
     STYLE_HEADER_CELL,
+    STYLE_LAST,
     STYLE_LEAD,
     STYLE_SIGNATURE,
     STYLE_TITLE,
@@ -103,6 +104,8 @@ def _styles(doc: Document) -> None:
                      keep_next=True)
     _paragraph_style(doc, STYLE_BODY, BODY_FONT, 16, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
                      first_line=True)
+    _paragraph_style(doc, STYLE_LAST, BODY_FONT, 16, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+                     first_line=True, keep_next=True)
     _paragraph_style(doc, STYLE_SIGNATURE, BODY_FONT, 16, align=WD_ALIGN_PARAGRAPH.RIGHT,
                      right_chars=200)
     _paragraph_style(doc, STYLE_CELL, BODY_FONT, 10.5, align=WD_ALIGN_PARAGRAPH.CENTER,
@@ -158,10 +161,10 @@ def _page_number(paragraph: DocxParagraph, align: WD_ALIGN_PARAGRAPH, indent: st
     paragraph.add_run(" —")
 
 
-def _prose(doc: Document, loop_var: str) -> None:
+def _prose(doc: Document, loop_var: str, style: str = STYLE_BODY) -> None:
     """A repeated paragraph: the run-in sub-heading (楷体) and the body text."""
     doc.add_paragraph(f"{{%p for p in {loop_var} %}}", style=STYLE_BODY)
-    paragraph = doc.add_paragraph(style=STYLE_BODY)
+    paragraph = doc.add_paragraph(style=style)
     paragraph.add_run("{{ p.lead }}", style=STYLE_LEAD)
     paragraph.add_run("{{ p.body }}")
     doc.add_paragraph("{%p endfor %}", style=STYLE_BODY)
@@ -250,14 +253,17 @@ def build_template(form: Form) -> Document:
     doc.add_paragraph("{{ title }}", style=STYLE_TITLE)
     doc.add_paragraph("", style=STYLE_BODY)
     _prose(doc, "text.preamble")
+    last = form.sections[-1]
     for section in form.sections:
         doc.add_paragraph(section.heading, style=STYLE_H1)
-        _prose(doc, f"text.{section.id}")
+        # the last section stays on the page of the signature: never a page of a
+        # signature alone
+        _prose(doc, f"text.{section.id}", STYLE_LAST if section is last else STYLE_BODY)
         if section.table:
             table = form.tables[section.table]
             _layout_table(doc, table)
             doc.add_paragraph("", style=STYLE_BODY)
-    doc.add_paragraph("", style=STYLE_BODY)
+    doc.add_paragraph("", style=STYLE_LAST)
     doc.add_paragraph("{{ signature }}", style=STYLE_SIGNATURE)
     doc.add_paragraph("{{ date }}", style=STYLE_SIGNATURE)
     doc.core_properties.title = "政府信息公开工作年度报告"
