@@ -31,6 +31,7 @@ def standard_ids() -> list[str]:
 
 
 def standard_label(paragraph_id: str) -> str:
+    """What a standard paragraph says, in a few Chinese words (for data files)."""
     return _standard()[paragraph_id]["label"]
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from .boilerplate import standard_ids, standard_label
 from .checker import equation_finding
 from .form import FORM_VERSIONS, Form, Table, form_for_year, load_form
 from .model import Paragraph, Report
@@ -257,12 +258,10 @@ class _Reader:
 
     def paragraph(self, item: Any, line: int, label: str) -> Paragraph | None:
         if isinstance(item, LineDict):
-            from .boilerplate import standard_ids
-
             ids = standard_ids()
             if list(item) != ["standard"] or item["standard"] not in ids:
                 self.problem(line, label, "标准段落应写作“- standard: 名称”，名称为："
-                             + "、".join(ids))
+                             + "、".join(f"{i}（{standard_label(i)}）" for i in ids))
                 return None
             return Paragraph(standard=item["standard"], line=line)
         text = self.clean_text(item, line, label)
@@ -417,8 +416,11 @@ def dump_report(report: Report) -> str:
         comment = s["preamble"]["label"] if key == "preamble" else report.form.section(key).heading
         out.append(_line(1, key, "" if paragraphs else "[]", comment))
         for p in paragraphs:
-            item = f"{{standard: {p.standard}}}" if p.standard else _scalar(p.text)
-            out.append(f"    - {item}")
+            if p.standard:
+                out.append(f"    - {{standard: {p.standard}}}  # 标准段落："
+                           f"{standard_label(p.standard)}")
+            else:
+                out.append(f"    - {_scalar(p.text)}")
     out.append("")
     fee_fields = s["fees"]["fields"]
     out.append(_line(0, "fees", "", f["fees"]["comment"]))
