@@ -14,9 +14,7 @@ shape is read the slow way instead.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import zipfile
 from dataclasses import dataclass
 
 from lxml import etree
@@ -24,7 +22,7 @@ from lxml import etree
 from .boilerplate import resolve_text
 from .datafile import blank_report
 from .docx.grid import W_MAIN
-from .docx.package import parse_xml
+from .docx.package import DocxPackage, parse_xml
 from .filler import CompiledTemplate, render_context
 from .form import Form
 from .model import Report, chinese_date
@@ -72,7 +70,7 @@ class FastCheck:
                     node = node[part]
                 node[leaf] = str(_MARK_BASE + len(marks))
                 marks[len(marks)] = _Spot(tid, cell.key)
-        document_xml = _document_xml(self.template.render_context(ctx))
+        document_xml = DocxPackage(self.template.render_context(ctx)).document_xml()
         read = read_report(document_xml)
         for number, spot in marks.items():
             if read.tables[spot.table].get(spot.cell) != _MARK_BASE + number:
@@ -93,7 +91,7 @@ class FastCheck:
     def verify(self, report: Report, document: bytes) -> None:
         """Every cell and paragraph of a rendered document against the report; raises
         VerificationFailed."""
-        root = parse_xml(_document_xml(document))
+        root = parse_xml(DocxPackage(document).document_xml())
         tables = _tables(root)
         if len(tables) != len(self.spots):
             verify_rendered(report, document)
@@ -111,11 +109,6 @@ class FastCheck:
         problems += _missing_paragraphs(report, root)
         if problems:
             raise VerificationFailed(report.source or "", problems)
-
-
-def _document_xml(document: bytes) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(document)) as package:
-        return package.read("word/document.xml")
 
 
 def _tables(root: etree._Element) -> list[etree._Element]:

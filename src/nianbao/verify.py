@@ -3,13 +3,12 @@ restyled template can never produce a wrong report silently."""
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 from .boilerplate import resolve_text
 from .checker import table_findings
+from .docx.package import DocxPackage
 from .model import Report
 from .reader import ReadReport, read_report
 from .values import format_value
@@ -25,8 +24,7 @@ class VerificationFailed(Exception):
 def verify_rendered(report: Report, document: bytes) -> None:
     """Read the tables and prose of a freshly rendered .docx; every cell must hold the
     report's value and every rule must hold. Raises VerificationFailed."""
-    with zipfile.ZipFile(io.BytesIO(document)) as package:
-        read = read_report(package.read("word/document.xml"))
+    read = read_report(DocxPackage(document).document_xml())
     verify_read_back(report, read)
 
 
