@@ -26,8 +26,8 @@ from .problems import ProblemList
 from .render import compiled_template, prose_warnings, render_report, todo_warnings
 from .verify import VerificationFailed
 from .webpage import render_page
+from .yamlfile import YAML_SUFFIXES
 
-DATA_SUFFIXES = (".yaml", ".yml")
 SUMMARY_COLUMNS = ("data_file", "office", "status", "errors", "warnings", "output", "messages")
 STATUS = {"ok": "已生成", "failed": "失败", "skipped": "已存在，未覆盖"}
 
@@ -48,7 +48,7 @@ class BatchRow:
 def data_files(folder: Path) -> list[Path]:
     """Every data file under a folder; office profiles (config/) and the batch's own
     output are not data files."""
-    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in DATA_SUFFIXES
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in YAML_SUFFIXES
                   and p.is_file() and "config" not in p.relative_to(folder).parts[:-1])
 
 

@@ -14,8 +14,7 @@ from .form import Form
 from .problems import ProblemList
 from .reader import NotAReport, ReadReport, read_report
 from .rules import Finding, TableValues
-
-DATA_SUFFIXES = (".yaml", ".yml")
+from .yamlfile import YAML_SUFFIXES
 
 
 class UnusableInput(Exception):
@@ -64,7 +63,7 @@ def read_document(path: Path) -> ReadReport:
 
 def previous_tables(path: Path) -> tuple[Form, dict[str, TableValues]]:
     """Last year's tables, from its .docx or its data file."""
-    if path.suffix.lower() in DATA_SUFFIXES:
+    if path.suffix.lower() in YAML_SUFFIXES:
         try:
             report = load_report(path)
         except ProblemList as exc:

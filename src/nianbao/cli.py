@@ -41,6 +41,7 @@ from .render import compiled_template, prose_warnings, render_report, todo_warni
 from .rollover import roll_over
 from .verify import VerificationFailed
 from .webpage import render_page
+from .yamlfile import YAML_SUFFIXES
 
 
 def _fail(lines: list[str], code: int) -> None:
@@ -309,7 +310,7 @@ def rollover(data: Path, output: Path, force: bool, offices: tuple[Path, ...]) -
     result = roll_over(load_report(data, list(offices)))
     draft = result.report
     if output.resolve().parent != data.resolve().parent and not os.path.isabs(draft.office_ref) \
-            and draft.office_ref.endswith((".yaml", ".yml")):
+            and draft.office_ref.endswith(YAML_SUFFIXES):
         draft.office_ref = os.path.relpath(data.resolve().parent / draft.office_ref,
                                            output.resolve().parent)
     write_atomic(output, dump_report(draft).encode("utf-8"), force=force)

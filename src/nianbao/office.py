@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .problems import Problem, ProblemList
-from .yamlfile import LineDict, load_yaml
+from .yamlfile import YAML_SUFFIXES, LineDict, load_yaml
 
 # key in the profile file -> label a clerk reads
 PROFILE_FIELDS = {
@@ -40,7 +40,7 @@ def find_profile(ref: str, data_file: Path, search: list[Path]) -> Path | None:
     profile name looked up in `config/offices/` beside the data file or above it, then
     in the given folders."""
     candidate = data_file.parent / ref
-    if ref.endswith((".yaml", ".yml")) or "/" in ref:
+    if ref.endswith(YAML_SUFFIXES) or "/" in ref:
         return candidate if candidate.is_file() else None
     folders = list(search)
     folders += [parent / "config" / "offices" for parent in data_file.resolve().parents]

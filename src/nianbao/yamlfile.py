@@ -17,6 +17,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 from .problems import Problem, ProblemList
 
 MAX_YAML_BYTES = 5 * 1024 * 1024
+YAML_SUFFIXES = (".yaml", ".yml")  # data files and office profiles
 
 
 class LineDict(dict[Any, Any]):
