@@ -26,7 +26,7 @@ from .datafile import blank_report, draft_marks, dump_report, load_report
 from .filler import TemplateProblem
 from .form import form_for_year, load_form
 from .importer import import_report
-from .office import dump_office, load_office, profile_name
+from .office import dump_office, is_path_ref, load_office, profile_name
 from .output import OutputExists, write_atomic
 from .pdf import (
     DEBIAN_PACKAGES,
@@ -41,7 +41,6 @@ from .render import compiled_template, prose_warnings, render_report, todo_warni
 from .rollover import roll_over
 from .verify import VerificationFailed
 from .webpage import render_page
-from .yamlfile import YAML_SUFFIXES
 
 
 def _fail(lines: list[str], code: int) -> None:
@@ -309,8 +308,8 @@ def rollover(data: Path, output: Path, force: bool, offices: tuple[Path, ...]) -
     """
     result = roll_over(load_report(data, list(offices)))
     draft = result.report
-    if output.resolve().parent != data.resolve().parent and not os.path.isabs(draft.office_ref) \
-            and draft.office_ref.endswith(YAML_SUFFIXES):
+    if output.resolve().parent != data.resolve().parent and is_path_ref(draft.office_ref) \
+            and not os.path.isabs(draft.office_ref):
         draft.office_ref = os.path.relpath(data.resolve().parent / draft.office_ref,
                                            output.resolve().parent)
     write_atomic(output, dump_report(draft).encode("utf-8"), force=force)

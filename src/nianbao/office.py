@@ -35,12 +35,18 @@ class Office:
     website: str = ""
 
 
+def is_path_ref(ref: str) -> bool:
+    """Whether a data file's `office:` names a file (relative to the data file) rather
+    than a profile to look up by name."""
+    return ref.endswith(YAML_SUFFIXES) or "/" in ref
+
+
 def find_profile(ref: str, data_file: Path, search: list[Path]) -> Path | None:
     """Resolve a data file's `office:` value: a path relative to the data file, or a
     profile name looked up in `config/offices/` beside the data file or above it, then
     in the given folders."""
     candidate = data_file.parent / ref
-    if ref.endswith(YAML_SUFFIXES) or "/" in ref:
+    if is_path_ref(ref):
         return candidate if candidate.is_file() else None
     folders = list(search)
     folders += [parent / "config" / "offices" for parent in data_file.resolve().parents]
