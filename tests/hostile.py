@@ -42,6 +42,15 @@ def _data_bytes(data: Callable[[], bytes]) -> Callable[[Path], None]:
     return make
 
 
+def _office(edit: Callable[[str], str]) -> Callable[[Path], None]:
+    """The seed data file with its office profile (copied in by the runner) edited."""
+    def make(folder: Path) -> None:
+        shutil.copy(SEED, folder / "data.yaml")
+        profile = folder / "config" / "offices" / "pingtan.yaml"
+        profile.write_text(edit(profile.read_text(encoding="utf-8")), encoding="utf-8")
+    return make
+
+
 def _file(name: str, data: Callable[[], bytes]) -> Callable[[Path], None]:
     def make(folder: Path) -> None:
         (folder / name).write_bytes(data())
@@ -169,6 +178,14 @@ def corpus() -> list[Case]:
                                   "{% if 1 %}z{% endif %}'"))),
         Case("control character in text", RENDER, 1, "含有不允许的控制字符（U+0007）",
              _data(lambda t: swap(t, "2021年，无收取", "2021年，\x07无收取"))),
+        Case("control character escaped in a quoted text", RENDER, 1,
+             "data.yaml:30: other（六、其他需要报告的事项）：含有不可打印的控制字符（U+0001）",
+             _data(lambda t: swap(t, "    - 2021年，无收取信息处理费情况。",
+                                  '    - "2021年，\\x01无收取"'))),
+        Case("control character in the office profile", RENDER, 1,
+             "pingtan.yaml:9: signature（落款署名）：含有不可打印的控制字符（U+0001）",
+             _office(lambda t: swap(t, "signature: 平潭综合实验区管理委员会",
+                                    'signature: "平潭综合实验区管理委员会\\x01"'))),
         Case("very long paragraph", RENDER, 1, "段落过长（300000 字）",
              _data(lambda t: swap(t, "    - 2021年，无收取信息处理费情况。",
                                   "    - " + "长" * 300_000))),
@@ -217,4 +234,7 @@ def corpus() -> list[Case]:
         Case("template importing a file", [*RENDER, "--template", "evil.docx"], 2,
              "模板 evil.docx 试图引用其他文件（/etc/passwd）", _template(lambda x: swap(
                  x, "{{ title }}", "{% include '/etc/passwd' %}{{ title }}"))),
+        Case("template writing raw markup", [*RENDER, "--template", "evil.docx"], 1,
+             "不是有效的 XML", _template(lambda x: swap(x, "{{ title }}",
+                                                   "{{ '<w:t>' | safe }}{{ title }}"))),
     ]

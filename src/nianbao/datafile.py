@@ -27,14 +27,10 @@ from .office import Office, find_profile, load_office
 from .problems import Problem, ProblemList
 from .resources import config_path
 from .rules import CellKey, TableValues, derive, equations
-from .values import coerce, format_value, type_problem
+from .values import coerce, format_value, type_problem, unprintable
 from .yamlfile import LineDict, LineList, load_yaml
 
 MAX_PARAGRAPH_CHARS = 20_000
-# control characters (Cc), lone surrogates (Cs) and private-use characters (Co): they
-# do not print, and XML 1.0 cannot carry most of them
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff"
-                          "\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
 KeyTree = dict[str, Any]  # label -> KeyTree, or a CellKey at a leaf
 
 
@@ -212,9 +208,9 @@ class _Reader:
             self.problem(line, label, "应为一段文字")
             return None
         text = "".join(part.strip() for part in str(value).splitlines())
-        bad = _UNPRINTABLE.search(text)
-        if bad:
-            self.problem(line, label, f"含有不可打印的控制字符（U+{ord(bad.group()):04X}），请删除")
+        problem = unprintable(text)
+        if problem:
+            self.problem(line, label, problem)
             return None
         if len(text) > MAX_PARAGRAPH_CHARS:
             self.problem(line, label, f"段落过长（{len(text)} 字），请分段")

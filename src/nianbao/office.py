@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .problems import Problem, ProblemList
+from .values import unprintable
 from .yamlfile import YAML_SUFFIXES, LineDict, load_yaml
 
 # key in the profile file -> label a clerk reads
@@ -96,9 +97,13 @@ def _load_office(path: Path, mtime_ns: int, size: int) -> Office:
         if key not in raw:
             problems.append(Problem(path, raw.line, f"{key}（{label}）", "缺少此项"))
     for key, value in raw.items():
-        if key in allowed and (not isinstance(value, (str, int)) or not str(value).strip()):
-            problems.append(Problem(path, raw.lines[key], f"{key}（{allowed[key]}）",
-                                    "应为非空文字"))
+        if key not in allowed:
+            continue
+        label = f"{key}（{allowed[key]}）"
+        if not isinstance(value, (str, int)) or not str(value).strip():
+            problems.append(Problem(path, raw.lines[key], label, "应为非空文字"))
+        elif unprintable(str(value)):
+            problems.append(Problem(path, raw.lines[key], label, unprintable(str(value))))
     if problems:
         raise ProblemList(problems)
     values = {f.name: str(raw.get(f.name, "")).strip() for f in fields(Office) if f.name != "id"}

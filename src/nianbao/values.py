@@ -1,4 +1,5 @@
-"""Cell values: what a number in a table may be, how it is printed, how it is read back.
+"""Values a clerk types: what a number in a table may be, how it is printed, how it is
+read back; which characters a printed text may hold.
 
 Types come from the form file: count (integer ≥ 0), signed (integer), amount (decimal
 ≥ 0, e.g. 万元), money_text (decimal ≥ 0 with an optional unit, e.g. 251000元).
@@ -17,6 +18,17 @@ MAX_COUNT = 10**9
 MAX_AMOUNT = Decimal(10) ** 15
 _MONEY_TEXT = re.compile(r"^(\d+(?:\.\d+)?)\s*(元|万元|亿元)?$")
 _DECIMAL = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+# control characters (Cc), lone surrogates (Cs) and private-use characters (Co): they
+# do not print, and XML 1.0 cannot carry most of them
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff"
+                          "\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+
+
+def unprintable(text: str) -> str | None:
+    """What is wrong with a text that is to be printed, if it holds a character that
+    does not print (and could not be written into the document's XML)."""
+    bad = _UNPRINTABLE.search(text)
+    return f"含有不可打印的控制字符（U+{ord(bad.group()):04X}），请删除" if bad else None
 
 
 def format_value(value: Value) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .boilerplate import resolve_text
 from .checker import table_findings
-from .docx.package import DocxPackage
+from .docx.package import DocxPackage, UnreadableDocx
 from .model import Report
 from .reader import ReadReport, read_report
 from .values import format_value
@@ -24,7 +24,11 @@ class VerificationFailed(Exception):
 def verify_rendered(report: Report, document: bytes) -> None:
     """Read the tables and prose of a freshly rendered .docx; every cell must hold the
     report's value and every rule must hold. Raises VerificationFailed."""
-    read = read_report(DocxPackage(document).document_xml())
+    try:
+        read = read_report(DocxPackage(document).document_xml())
+    except UnreadableDocx:
+        raise VerificationFailed(report.source or "", [
+            "生成的文档不是有效的 XML：模板可能直接写入了标记（如 |safe），请改用原模板"]) from None
     verify_read_back(report, read)
 
 
