@@ -13,7 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from test_properties import reports
 
 from nianbao.datafile import load_report
-from nianbao.fastcheck import FastCheck
+from nianbao.docx.package import MAIN_DOCUMENT
+from nianbao.docx.scan import scan_body
+from nianbao.fastcheck import FastCheck, _parsed_body
 from nianbao.filler import CompiledTemplate, render_context
 from nianbao.form import load_form
 from nianbao.model import Report
@@ -27,6 +29,11 @@ def fast() -> FastCheck:
     return FastCheck(compiled_template(None, "2021"), load_form("2021"))
 
 
+def _xml(ctx: dict[str, Any]) -> bytes:
+    """The document XML the batch checks: rendered, before it is zipped."""
+    return compiled_template(None, "2021").render_parts(ctx)[MAIN_DOCUMENT]
+
+
 def _edited(report: Report, edit: tuple[str, str, str], text: str) -> bytes:
     ctx: dict[str, Any] = render_context(report)
     tid, row, column = edit
@@ -35,12 +42,12 @@ def _edited(report: Report, edit: tuple[str, str, str], text: str) -> bytes:
     for part in parents:
         node = node[part]
     node[leaf] = text
-    return compiled_template(None, "2021").render_context(ctx)
+    return _xml(ctx)
 
 
 def test_a_wrong_number_in_any_cell_is_named(fast: FastCheck, workdir: Path) -> None:
     report = load_report(workdir / "pingtan-2021.yaml")
-    fast.verify(report, compiled_template(None, "2021").render(report))
+    fast.verify(report, _xml(render_context(report)))
     for tid, table in report.form.tables.items():
         for cell in table.cells():
             with pytest.raises(VerificationFailed) as caught:
@@ -55,7 +62,7 @@ def test_a_lost_paragraph_is_caught(fast: FastCheck, workdir: Path) -> None:
     ctx = render_context(report)
     ctx["text"]["problems"] = ctx["text"]["problems"][:1]
     with pytest.raises(VerificationFailed, match="不在文档中"):
-        fast.verify(report, compiled_template(None, "2021").render_context(ctx))
+        fast.verify(report, _xml(ctx))
 
 
 def test_a_template_with_cells_in_the_wrong_place_is_refused(tmp_path: Path) -> None:
@@ -72,4 +79,21 @@ def test_every_valid_report_passes_both_checks(fast: FastCheck, report: Report) 
 
     document = compiled_template(None, "2021").render(report)
     verify_rendered(report, document)
-    fast.verify(report, document)
+    fast.verify(report, _xml(render_context(report)))
+    assert scan_body(_xml(render_context(report))) == _parsed_body(_xml(render_context(report)))
+
+
+def test_the_scan_stands_in_for_the_parser_only_where_all_text_is_escaped(
+        tmp_path: Path, workdir: Path) -> None:
+    """A template that marks a value `|safe` can write markup; its documents are
+    parsed, so markup written into them is caught."""
+    assert FastCheck(compiled_template(None, "2021"), load_form("2021")).scannable
+    unsafe = edited_template(tmp_path / "unsafe.docx",
+                             lambda xml: xml.replace("{{ title }}", "{{ title|safe }}"))
+    template = CompiledTemplate(unsafe)
+    check = FastCheck(template, load_form("2021"))
+    assert not check.scannable
+    report = load_report(workdir / "pingtan-2021.yaml")
+    report.title = "平潭<w:t>"
+    with pytest.raises(VerificationFailed, match="不是有效的 XML"):
+        check.verify(report, template.render_parts(render_context(report))[MAIN_DOCUMENT])

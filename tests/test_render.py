@@ -221,3 +221,21 @@ def test_render_twice_gives_the_same_document_text(workdir: Path, name: str) -> 
     CliRunner().invoke(main, ["render", f"{name}.yaml", "-o", str(second)])
     assert paragraphs(first) == paragraphs(second)
     assert [texts(g) for g in tables(first)] == [texts(g) for g in tables(second)]
+
+
+def test_item_lookup_shortcut_keeps_jinja_meaning_and_the_sandbox() -> None:
+    """`a.b` on a context dict reads the item (the fast path) but a dict's own methods
+    and Python internals behave exactly as in Jinja's sandbox."""
+    from jinja2.sandbox import SecurityError
+
+    from nianbao.filler import _environment
+
+    env = _environment()
+    row = {"natural": "7", "items": "shadowed?"}
+    assert env.from_string("{{ r.natural }}|{{ r.items is callable }}").render(r=row) \
+        == "7|True"
+    assert env.from_string("{{ r['items'] }}").render(r=row) == "shadowed?"
+    with pytest.raises(SecurityError):
+        env.from_string("{{ r.__class__.__mro__[1].__subclasses__() }}").render(r=row)
+    with pytest.raises(Exception, match="natura"):
+        env.from_string("{{ r.natura }}").render(r=row)  # StrictUndefined still strict

@@ -5,38 +5,46 @@ The template is proven once per process with the full reader: it is rendered wit
 distinct mark in every cell, and the marks are found by reading the tables as
 `nianbao check` reads any report (labels, merges) — so each cell's position among the
 text nodes of its table is known, and a template that puts a cell in the wrong place is
-refused before any report is rendered. Each report's document is then parsed and its
-cells are taken from those positions in the XML just written, its paragraphs from the
-body, and both compared with the report; a document that does not have the proven
-shape is read the slow way instead.
+refused before any report is rendered. The quick scan of `docx.scan` is proven on the
+same document to read it exactly as the XML parser does.
+
+Each report's document XML, as just rendered, is then scanned: its cells are taken
+from the proven positions, its paragraphs from the body, and both compared with the
+report. Parsing the XML would cost more than the render itself; the scan can stand in
+for it because every text in the document went through autoescape (a template that
+marks anything `|safe` is parsed every time). A document that does not have the
+proven shape is read the slow way instead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lxml import etree
 
 from .boilerplate import resolve_text
 from .datafile import blank_report
 from .docx.grid import W_MAIN
-from .docx.package import DocxPackage, parse_xml
+from .docx.package import MAIN_DOCUMENT, UnreadableDocx, parse_xml
+from .docx.scan import ScannedBody, scan_body
 from .filler import CompiledTemplate, render_context
 from .form import Form
-from .model import Report, chinese_date
+from .model import Paragraph, Report, chinese_date
 from .office import Office
 from .reader import read_report
 from .rules import CellKey
 from .values import format_value
-from .verify import VerificationFailed, verify_rendered
+from .verify import VerificationFailed, verify_document_xml, verify_rendered
 
 _T, _P, _TBL, _BODY = (f"{{{W_MAIN}}}{tag}" for tag in ("t", "p", "tbl", "body"))
 # marks are numbers (the reader takes table 四's data row to be the first row holding
 # numbers), none of which a calibration's own cells hold
 _MARK_BASE = 9_000_000
 _MARK = re.compile(r"^9\d{6}$")
+_ESCAPED = "A&B <b>\"引号\" 'x' &amp;"
+_ESCAPED_LEAD = f"（一）标题。{_ESCAPED}"
 _SAMPLE_OFFICE = Office(id="", name="某机关", contact_unit="办公室", phone="0",
                         address="某地", signature="某机关")
 
@@ -56,6 +64,7 @@ class FastCheck:
         sample = blank_report(form, _SAMPLE_OFFICE, "", year, dt.date(year + 1, 1, 20))
         verify_rendered(sample, template.render(sample))  # the template, checked in full
         self.spots = self._calibrate(sample)
+        self.scannable = template.escapes_everything and self._scan_agrees(sample)
 
     def _calibrate(self, sample: Report) -> list[dict[int, _Spot]]:
         """Render a distinct number in every cell; find each with the full reader (so
@@ -70,16 +79,16 @@ class FastCheck:
                     node = node[part]
                 node[leaf] = str(_MARK_BASE + len(marks))
                 marks[len(marks)] = _Spot(tid, cell.key)
-        document_xml = DocxPackage(self.template.render_context(ctx)).document_xml()
+        document_xml = self.template.render_parts(ctx)[MAIN_DOCUMENT]
         read = read_report(document_xml)
         for number, spot in marks.items():
             if read.tables[spot.table].get(spot.cell) != _MARK_BASE + number:
                 raise VerificationFailed(self.template.path, [
                     f"模板中{self.form.tables[spot.table].describe(*spot.cell)}的位置不对"])
         positions: list[dict[int, _Spot]] = []
-        for tbl in _tables(parse_xml(document_xml)):
+        for texts in _parsed_body(document_xml).tables:
             found = {}
-            for index, text in enumerate(_texts(tbl)):
+            for index, text in enumerate(texts):
                 match = _MARK.match(text)
                 if match:
                     found[index] = marks[int(text) - _MARK_BASE]
@@ -88,17 +97,24 @@ class FastCheck:
             raise VerificationFailed(self.template.path, ["模板中有的数字格重复或缺失"])
         return positions
 
-    def verify(self, report: Report, document: bytes) -> None:
-        """Every cell and paragraph of a rendered document against the report; raises
-        VerificationFailed."""
-        root = parse_xml(DocxPackage(document).document_xml())
-        tables = _tables(root)
-        if len(tables) != len(self.spots):
-            verify_rendered(report, document)
+    def _scan_agrees(self, sample: Report) -> bool:
+        """Whether the scan reads the template's documents as the XML parser does: with
+        every paragraph loop run (a paragraph with a run-in heading and one without, in
+        every section) and text that has to be escaped."""
+        varied = replace(sample, text={key: [Paragraph(text=_ESCAPED_LEAD), Paragraph(
+            text=_ESCAPED)] for key in sample.text}, title=_ESCAPED)
+        document_xml = self.template.render_parts(render_context(varied))[MAIN_DOCUMENT]
+        return scan_body(document_xml) == _parsed_body(document_xml)
+
+    def verify(self, report: Report, document_xml: bytes) -> None:
+        """Every cell and paragraph of a rendered document (its word/document.xml)
+        against the report; raises VerificationFailed."""
+        body = scan_body(document_xml) if self.scannable else _parsed_body(document_xml)
+        if len(body.tables) != len(self.spots):
+            verify_document_xml(report, document_xml)
             return
         problems = []
-        for tbl, spots in zip(tables, self.spots, strict=True):
-            texts = _texts(tbl)
+        for texts, spots in zip(body.tables, self.spots, strict=True):
             for index, spot in spots.items():
                 want = format_value(report.tables[spot.table].get(spot.cell))
                 found = texts[index] if index < len(texts) else None
@@ -106,24 +122,31 @@ class FastCheck:
                     table = self.form.tables[spot.table]
                     problems.append(f"{table.describe(*spot.cell)}：应为 {want}，"
                                     f"文档中为 “{found}”")
-        problems += _missing_paragraphs(report, root)
+        problems += _missing_paragraphs(report, body.paragraphs)
         if problems:
             raise VerificationFailed(report.source or "", problems)
 
 
-def _tables(root: etree._Element) -> list[etree._Element]:
-    body = root.find(_BODY)
-    return [] if body is None else body.findall(_TBL)
+def _parsed_body(document_xml: bytes) -> ScannedBody:
+    """What `scan_body` finds, found by the XML parser (which also proves the XML
+    well-formed)."""
+    try:
+        body = parse_xml(document_xml).find(_BODY)
+    except UnreadableDocx:
+        return ScannedBody()  # no tables: read the slow way, which names the problem
+    if body is None:
+        return ScannedBody()
+    return ScannedBody([_texts(tbl) for tbl in body.iterchildren(_TBL)],
+                       ["".join(_texts(p)) for p in body.iterchildren(_P)])
 
 
-def _texts(tbl: etree._Element) -> list[str]:
-    return [t.text or "" for t in tbl.iter(_T)]
+def _texts(element: etree._Element) -> list[str]:
+    return [t.text or "" for t in element.iter(_T)]
 
 
-def _missing_paragraphs(report: Report, root: etree._Element) -> list[str]:
+def _missing_paragraphs(report: Report, paragraphs: list[str]) -> list[str]:
     """Every paragraph the report prints must be in the body, in order."""
-    body = root.find(_BODY)
-    printed = iter("".join(t.text or "" for t in p.iter(_T)) for p in body.iterchildren(_P))
+    printed = iter(paragraphs)
     wanted = [report.full_title, *(p for ps in resolve_text(report).values() for p in ps),
               report.office.signature, chinese_date(report.date)]
     for paragraph in wanted:

@@ -18,9 +18,9 @@ MAX_COUNT = 10**9
 MAX_AMOUNT = Decimal(10) ** 15
 _MONEY_TEXT = re.compile(r"^(\d+(?:\.\d+)?)\s*(元|万元|亿元)?$")
 _DECIMAL = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
-# control characters (Cc), lone surrogates (Cs) and private-use characters (Co): they
-# do not print, and XML 1.0 cannot carry most of them
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff"
+# control characters (Cc), lone surrogates (Cs), private-use characters (Co) and the
+# non-characters U+FFFE/U+FFFF: they do not print, and XML 1.0 cannot carry most of them
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffe\uffff"
                           "\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
 
 

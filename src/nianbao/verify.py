@@ -24,8 +24,13 @@ class VerificationFailed(Exception):
 def verify_rendered(report: Report, document: bytes) -> None:
     """Read the tables and prose of a freshly rendered .docx; every cell must hold the
     report's value and every rule must hold. Raises VerificationFailed."""
+    verify_document_xml(report, DocxPackage(document).document_xml())
+
+
+def verify_document_xml(report: Report, document_xml: bytes) -> None:
+    """As `verify_rendered`, from the document's main part as rendered."""
     try:
-        read = read_report(DocxPackage(document).document_xml())
+        read = read_report(document_xml)
     except UnreadableDocx:
         raise VerificationFailed(report.source or "", [
             "生成的文档不是有效的 XML：模板可能直接写入了标记（如 |safe），请改用原模板"]) from None
