@@ -172,6 +172,8 @@ def corpus() -> list[Case]:
              _data(lambda t: swap(t, "year: 2021", "year: 2021\nyear: 2021"))),
         Case("billion laughs (aliases)", RENDER, 1, "不允许使用 YAML 别名",
              _data_bytes(_laughs_yaml)),
+        Case("lists nested 100000 deep", RENDER, 1, "data.yaml:1: YAML 格式错误：嵌套超过 32 层",
+             _data_bytes(lambda: b"year: " + b"[" * 100_000 + b"]" * 100_000 + b"\n")),
         Case("markup and template syntax in text", RENDER, 0, "已生成",
              _data(lambda t: swap(t, "    - 2021年，无收取信息处理费情况。",
                                   "    - '<b>A&B</b> \"x\" ''y'' {{ 7*7 }} "
