@@ -89,14 +89,18 @@ def test_corpus_covers_issue_7() -> None:
         assert kind in names, kind
 
 
+REPORTS = 300
+
+
 def _interrupted_batch(tmp_path: Path, signal_number: int) -> tuple[Path, Path]:
-    """A batch of 60 reports killed after its first outputs appear."""
+    """A batch of 300 reports killed after its first outputs appear (enough that a
+    fast batch is still running when the signal comes)."""
     import signal
 
     folder = tmp_path / "in"
     shutil.copytree(REPO / "config" / "offices", folder / "config" / "offices")
-    for i in range(60):
-        shutil.copy(REPO / "examples" / "pingtan-2021.yaml", folder / f"office-{i:02d}.yaml")
+    for i in range(REPORTS):
+        shutil.copy(REPO / "examples" / "pingtan-2021.yaml", folder / f"office-{i:03d}.yaml")
     out = tmp_path / "out"
     process = subprocess.Popen([sys.executable, "-m", "nianbao", "batch", str(folder), "-o",
                                 str(out), "-j", "2"], stdout=subprocess.DEVNULL,
@@ -117,7 +121,7 @@ def test_killed_batch_leaves_no_partial_report_and_reruns(tmp_path: Path,
 
     folder, out = _interrupted_batch(tmp_path, getattr(signal, signal_name))
     written = list(out.glob("*.docx"))
-    assert 0 < len(written) < 60
+    assert 0 < len(written) < REPORTS
     for report in written:  # whatever has its final name is whole
         with zipfile.ZipFile(report) as package:
             assert package.testzip() is None
@@ -125,5 +129,5 @@ def test_killed_batch_leaves_no_partial_report_and_reruns(tmp_path: Path,
                              str(out), "-j", "2"], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"跳过 {len(written)}" in result.stdout
-    assert len(list(out.glob("*.docx"))) == 60
+    assert len(list(out.glob("*.docx"))) == REPORTS
     assert not list(out.glob(".nianbao-*"))

@@ -14,6 +14,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -79,45 +80,70 @@ def output_names(files: list[Path], folder: Path) -> dict[Path, str]:
     return names
 
 
-def render_one(data: Path, output: Path, force: bool, offices: list[Path],
-               html: bool = False) -> BatchRow:
-    """Render, read back and check one data file (and its web page with `html`); every
-    failure becomes the row's messages."""
+Task = tuple[str, str, bool, list[str], bool]  # data file, output, force, offices, html
+
+
+def _render(data: Path, output: Path, force: bool, offices: list[Path], html: bool
+            ) -> tuple[BatchRow, dict[Path, bytes]]:
+    """A data file's documents, checked, ready to be written (none when it failed or
+    its outputs are there already)."""
     row = BatchRow(str(data), output=str(output))
     page = output.with_suffix(".html")
     missing = [t for t in ([output, page] if html else [output]) if force or not t.exists()]
     if not missing:
         row.status = "skipped"
-        return row
+        return row, {}
+    documents: dict[Path, bytes] = {}
     try:
         report = load_report(data, offices)
         row.office = report.office.name
         if output in missing:
-            document = render_report(report, compiled_template(None, report.form.version),
-                                     fast=True)
-            write_atomic(output, document, force=force)
+            documents[output] = render_report(
+                report, compiled_template(None, report.form.version), fast=True)
         if page in missing:
-            write_atomic(page, render_page(report), force=force)
+            documents[page] = render_page(report)
     except ProblemList as exc:
-        row.messages = [str(p) for p in exc.problems]
+        return _failed(row, [str(p) for p in exc.problems]), {}
     except VerificationFailed as exc:
-        row.messages = ["生成的报告未通过核对：" + f for f in exc.findings]
-    except (TemplateProblem, OutputExists, OSError) as exc:
-        row.messages = [str(exc) if not isinstance(exc, OutputExists)
-                        else f"{output}: 文件已存在，未覆盖"]
-    else:
-        row.status = "ok"
-        warnings = [str(w) for w in todo_warnings(report)]
-        warnings += [f.message for f in prose_warnings(report)]
-        row.warnings, row.messages = len(warnings), warnings
-        return row
-    row.errors = len(row.messages)
+        return _failed(row, ["生成的报告未通过核对：" + f for f in exc.findings]), {}
+    except (TemplateProblem, OSError) as exc:
+        return _failed(row, [str(exc)]), {}
+    row.status = "ok"
+    warnings = [str(w) for w in todo_warnings(report)]
+    warnings += [f.message for f in prose_warnings(report)]
+    row.warnings, row.messages = len(warnings), warnings
+    return row, documents
+
+
+def _write(row: BatchRow, documents: dict[Path, bytes], force: bool) -> BatchRow:
+    """Give a row's documents their names (each written whole, or not at all)."""
+    for path, document in documents.items():
+        try:
+            write_atomic(path, document, force=force)
+        except OutputExists:
+            return _failed(row, [f"{path}: 文件已存在，未覆盖"])
+        except OSError as exc:
+            return _failed(row, [f"{path}: 无法写入：{exc.strerror or exc}"])
     return row
 
 
-def _work(task: tuple[str, str, bool, list[str], bool]) -> BatchRow:
-    data, output, force, offices, html = task
-    return render_one(Path(data), Path(output), force, [Path(o) for o in offices], html)
+def _failed(row: BatchRow, messages: list[str]) -> BatchRow:
+    row.status, row.messages = "failed", messages
+    row.errors, row.warnings = len(messages), 0
+    return row
+
+
+def _work(chunk: list[Task]) -> list[BatchRow]:
+    """Render a chunk of data files in this process. Writing a file waits for the disk
+    (fsync), not for the CPU, so a thread writes each document while the next one is
+    rendered; a row is final once its documents have their names."""
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        pending = []
+        for data, output, force, offices, html in chunk:
+            row, documents = _render(Path(data), Path(output), force,
+                                     [Path(o) for o in offices], html)
+            pending.append(writer.submit(_write, row, documents, force))
+        return [future.result() for future in pending]
 
 
 def run_batch(folder: Path, out_dir: Path, jobs: int, force: bool = False,
@@ -127,14 +153,17 @@ def run_batch(folder: Path, out_dir: Path, jobs: int, force: bool = False,
     names = output_names(files, folder)
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out_dir)
-    tasks = [(str(f), str(out_dir / names[f]), force, [str(o) for o in offices or []], html)
-             for f in files]
+    tasks: list[Task] = [(str(f), str(out_dir / names[f]), force,
+                          [str(o) for o in offices or []], html) for f in files]
+    size = max(1, min(16, len(tasks) // (max(jobs, 1) * 8)))
+    chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
     if jobs <= 1 or len(tasks) <= 1:
-        yield from map(_work, tasks)
+        for rows in map(_work, chunks):
+            yield from rows
         return
-    chunk = max(1, min(16, len(tasks) // (jobs * 8)))
     with get_context("fork" if os.name == "posix" else "spawn").Pool(jobs) as pool:
-        yield from pool.imap_unordered(_work, tasks, chunksize=chunk)
+        for rows in pool.imap_unordered(_work, chunks):
+            yield from rows
 
 
 def add_pdfs(rows: list[BatchRow], force: bool) -> None:

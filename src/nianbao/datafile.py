@@ -47,7 +47,18 @@ def draft_marks() -> tuple[str, str]:
 
 
 def key_tree(table: Table) -> KeyTree:
-    """The nesting of a table in a data file, by official labels, down to the cells."""
+    """The nesting of a table in a data file, by official labels, down to the cells
+    (made once per table: every data file of a batch is read against it)."""
+    known = _key_trees.get(id(table))
+    if known is None or known[0] is not table:
+        known = _key_trees[id(table)] = (table, _key_tree(table))
+    return known[1]
+
+
+_key_trees: dict[int, tuple[Table, KeyTree]] = {}
+
+
+def _key_tree(table: Table) -> KeyTree:
     if table.layout == "grouped":
         return {
             g.label: {r.label: {c.label: (r.id, c.id) for c in g.columns} for r in g.rows}
@@ -338,10 +349,13 @@ class _Reader:
                           given_derived)
 
     def match_keys(self, tree: KeyTree, raw: LineDict, path: list[str]) -> dict[str, Any]:
-        by_norm = {normalize_label(label): label for label in tree}
+        by_norm: dict[str, str] = {}
         matched: dict[str, Any] = {}
         for key in raw:
-            label = by_norm.get(normalize_label(key))
+            label = key if key in tree else None  # as printed: most keys are
+            if label is None:
+                by_norm = by_norm or {normalize_label(label): label for label in tree}
+                label = by_norm.get(normalize_label(key))
             if label is None:
                 self.unknown(raw, key, list(tree))
             elif label in matched:

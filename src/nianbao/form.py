@@ -132,11 +132,12 @@ class Table:
         return next(r for r in self.rows if r.id == row_id)
 
     def column(self, column_id: str) -> Column:
-        for row in self.rows:
-            for column in self.columns_of(row):
-                if column.id == column_id:
-                    return column
-        raise KeyError(column_id)
+        return self._columns_by_id[column_id]
+
+    @cached_property
+    def _columns_by_id(self) -> dict[str, Column]:
+        return {column.id: column for row in reversed(self.rows)
+                for column in self.columns_of(row)}
 
     def is_derived(self, row_id: str, column_id: str) -> bool:
         return (row_id, column_id) in self.derived
