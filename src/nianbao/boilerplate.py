@@ -10,20 +10,18 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import yaml
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
 from .model import Paragraph, Report
-from .resources import config_path
+from .resources import read_config
 from .rules import TableValues
 from .values import format_value
 
 
 @cache
 def _standard() -> dict[str, dict[str, str]]:
-    with config_path("boilerplate.yaml").open(encoding="utf-8") as f:
-        return yaml.safe_load(f)["paragraphs"]
+    return read_config("boilerplate.yaml")["paragraphs"]
 
 
 def standard_ids() -> list[str]:

@@ -25,7 +25,7 @@ from .form import FORM_VERSIONS, Form, Table, form_for_year, load_form
 from .model import Paragraph, Report
 from .office import Office, find_profile, load_office
 from .problems import Problem, ProblemList
-from .resources import config_path
+from .resources import read_config
 from .rules import CellKey, TableValues, derive, equations
 from .values import coerce, format_value, type_problem, unprintable
 from .yamlfile import LineDict, LineList, load_yaml
@@ -37,8 +37,7 @@ KeyTree = dict[str, Any]  # label -> KeyTree, or a CellKey at a leaf
 @cache
 def settings() -> dict[str, Any]:
     """config/datafile.yaml: keys, labels and comments of the non-table parts."""
-    with config_path("datafile.yaml").open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
+    return read_config("datafile.yaml")
 
 
 def draft_marks() -> tuple[str, str]:

@@ -13,9 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from typing import Any
 
-import yaml
-
-from .resources import config_path
+from .resources import read_config
 from .rules import derived_cells
 
 FORM_VERSIONS = ("2021", "2019")
@@ -254,9 +252,7 @@ def _replace_nodes(tree: list[dict[str, Any]], replacements: dict[str, Any]) -> 
 
 
 def _raw_form(version: str) -> dict[str, Any]:
-    path = config_path("forms", f"{version}.yaml")
-    with path.open(encoding="utf-8") as f:
-        raw = yaml.safe_load(f)
+    raw = read_config("forms", f"{version}.yaml")
     if "extends" not in raw:
         return raw
     merged = copy.deepcopy(_raw_form(raw["extends"]))

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -27,6 +30,13 @@ def data_root() -> Path:
 
 def config_path(*parts: str) -> Path:
     return data_root().joinpath("config", *parts)
+
+
+def read_config(*parts: str) -> Any:
+    """A file of config/, parsed (libyaml's parser where PyYAML has it: the forms are
+    read by every batch worker as it starts)."""
+    with config_path(*parts).open(encoding="utf-8") as f:
+        return yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def template_path(form_version: str) -> Path:
