@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 import docx
-from timing import median_ms
+from timing import median_ms, print_figures
 
 from nianbao.check import check_document
 from nianbao.checker import table_findings
@@ -49,12 +49,8 @@ def main() -> None:
                                               args.reports),
         "python-docx: open + read table cells": median_ms(python_docx_tables, args.reports),
     }
-    print(f"median time per report, {args.reports} reports ({EXAMPLE.name} rendered):")
-    for name, ms in figures.items():
-        print(f"  {name:38} {ms:7.2f} ms")
-    ratio = figures["python-docx: open + read table cells"] / figures["nianbao check (whole file)"]
-    print(f"  python-docx tables / nianbao check     {ratio:7.1f} x")
-
+    print_figures(f"median time per report, {args.reports} reports ({EXAMPLE.name} rendered):",
+                  figures, "python-docx: open + read table cells", "nianbao check (whole file)")
 
 if __name__ == "__main__":
     main()

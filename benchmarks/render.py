@@ -16,7 +16,7 @@ from pathlib import Path
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
-from timing import median_ms
+from timing import median_ms, print_figures
 
 from nianbao.datafile import load_report
 from nianbao.filler import render_context
@@ -53,12 +53,8 @@ def main() -> None:
     figures["nianbao render + check, batch"] = median_ms(
         lambda: render_report(report, template, fast=True), args.reports)
     figures["plain docxtpl (render + save)"] = median_ms(plain_docxtpl, max(args.reports // 5, 5))
-    print(f"median time per report, {args.reports} reports ({EXAMPLE.name}):")
-    for name, ms in figures.items():
-        print(f"  {name:32} {ms:8.2f} ms")
-    ratio = figures["plain docxtpl (render + save)"] / figures["nianbao render"]
-    print(f"  plain docxtpl / nianbao render   {ratio:8.1f} x")
-
+    print_figures(f"median time per report, {args.reports} reports ({EXAMPLE.name}):",
+                  figures, "plain docxtpl (render + save)", "nianbao render")
 
 if __name__ == "__main__":
     main()
