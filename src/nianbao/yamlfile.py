@@ -234,6 +234,9 @@ _REASONS = {
     "found unexpected end of stream": "文件意外结束（引号或括号未闭合）",
     "found unknown escape character": "双引号中有无效的转义字符（\\）",
     "control characters are not allowed": "含有不允许的控制字符",
+    # libyaml 0.2.6's scanner has a depth limit of its own, which fires on its lookahead
+    # before the builder's; the clerk reads the same line either way
+    "exceeded maximum nesting depth": f"嵌套超过 {MAX_DEPTH} 层",
 }
 
 
