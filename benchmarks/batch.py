@@ -26,12 +26,12 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from nianbao.batch import run_batch
-from nianbao.datafile import dump_report, load_report
-from nianbao.filler import render_context
-from nianbao.render import compiled_template, render_report
+from nianbao.jobs.batch import run_batch
+from nianbao.datafile.reader import dump_report, load_report
+from nianbao.writing.filler import render_context
+from nianbao.jobs.render import compiled_template, render_report
 from nianbao.resources import template_path
-from nianbao.rules import derive
+from nianbao.spec.rules import derive
 
 REPO = Path(__file__).resolve().parent.parent
 

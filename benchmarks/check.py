@@ -15,12 +15,12 @@ from pathlib import Path
 import docx
 from timing import median_ms, print_figures
 
-from nianbao.check import check_document
-from nianbao.checker import table_findings
-from nianbao.datafile import load_report
-from nianbao.docx.body import read_body
-from nianbao.reader import read_report
-from nianbao.render import compiled_template
+from nianbao.checking.check import check_document
+from nianbao.checking.rules import table_findings
+from nianbao.datafile.reader import load_report
+from nianbao.sources.docx.body import read_body
+from nianbao.reading.report import read_report
+from nianbao.jobs.render import compiled_template
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "pingtan-2021.yaml"
 

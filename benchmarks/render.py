@@ -18,11 +18,11 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from timing import median_ms, print_figures
 
-from nianbao.datafile import load_report
-from nianbao.filler import render_context
-from nianbao.render import compiled_template, render_report
+from nianbao.datafile.reader import load_report
+from nianbao.writing.filler import render_context
+from nianbao.jobs.render import compiled_template, render_report
 from nianbao.resources import template_path
-from nianbao.verify import verify_rendered
+from nianbao.writing.verify import verify_rendered
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "pingtan-2021.yaml"
 

@@ -7,8 +7,8 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from nianbao.docx.body import ParagraphBlock, TableBlock, read_body
-from nianbao.docx.grid import Grid
+from nianbao.sources.docx.body import ParagraphBlock, TableBlock, read_body
+from nianbao.sources.docx.grid import Grid
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"

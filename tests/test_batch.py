@@ -10,10 +10,10 @@ from pathlib import Path
 from click.testing import CliRunner
 from helpers import paragraphs, tables, texts
 
-from nianbao.batch import output_names
+from nianbao.jobs.batch import output_names
 from nianbao.cli import main
-from nianbao.datafile import load_report
-from nianbao.docx.body import read_body
+from nianbao.datafile.reader import load_report
+from nianbao.sources.docx.body import read_body
 
 
 def _batch(workdir: Path, *args: str) -> tuple[int, str]:
@@ -144,8 +144,8 @@ def test_fast_path_writes_the_document_plain_docxtpl_writes(workdir: Path) -> No
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    from nianbao.filler import render_context
-    from nianbao.render import compiled_template
+    from nianbao.writing.filler import render_context
+    from nianbao.jobs.render import compiled_template
     from nianbao.resources import template_path
 
     report = load_report(workdir / "pingtan-2021.yaml")
@@ -192,7 +192,7 @@ def test_batch_writes_web_pages_and_pdfs_for_every_office(workdir: Path) -> None
     assert sorted(p.name for p in out.iterdir()) == [
         "jingdezhen.docx", "jingdezhen.html", "jingdezhen.pdf", "pingtan.docx",
         "pingtan.html", "pingtan.pdf", "summary.csv", "summary.json"]
-    from nianbao.importer import import_report
+    from nianbao.jobs.importing import import_report
 
     for name in ("jingdezhen", "pingtan"):
         assert (out / f"{name}.pdf").read_bytes().startswith(b"%PDF")

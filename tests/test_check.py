@@ -12,13 +12,13 @@ from click.testing import CliRunner
 from handmade import T3, handmade_report
 from helpers import tables, texts
 
-from nianbao.check import check_document
+from nianbao.checking.check import check_document
 from nianbao.cli import main
-from nianbao.datafile import load_report
-from nianbao.filler import render_context
-from nianbao.model import Report
-from nianbao.render import compiled_template
-from nianbao.rules import equations
+from nianbao.datafile.reader import load_report
+from nianbao.writing.filler import render_context
+from nianbao.report.model import Report
+from nianbao.jobs.render import compiled_template
+from nianbao.spec.rules import equations
 
 
 @pytest.fixture
@@ -165,7 +165,7 @@ def test_handmade_report_is_read_cell_by_cell(workdir: Path, pingtan: Report) ->
         "表三中的“(一)予以公开”与正式格式的“（一）予以公开”写法不同",
         "表三中的“（七）总  计”与正式格式的“（七）总计”写法不同",
     ]
-    from nianbao.check import read_document
+    from nianbao.checking.check import read_document
 
     assert read_document(path).tables == pingtan.tables
 

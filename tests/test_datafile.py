@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from nianbao.cli import main
-from nianbao.datafile import dump_report, load_report
-from nianbao.problems import ProblemList
+from nianbao.datafile.reader import dump_report, load_report
+from nianbao.errors import ProblemList
 
 
 def _problems(path: Path) -> list[str]:

@@ -12,16 +12,16 @@ from helpers import edited_template, swap_cells
 from hypothesis import HealthCheck, given, settings
 from test_properties import reports
 
-from nianbao.datafile import load_report
-from nianbao.docx.package import MAIN_DOCUMENT
-from nianbao.docx.scan import scan_body
-from nianbao.fastcheck import FastCheck, _parsed_body
-from nianbao.filler import CompiledTemplate, render_context
-from nianbao.form import load_form
-from nianbao.model import Report
-from nianbao.render import compiled_template
-from nianbao.values import format_value
-from nianbao.verify import VerificationFailed
+from nianbao.datafile.reader import load_report
+from nianbao.sources.docx.package import MAIN_DOCUMENT
+from nianbao.sources.docx.scan import scan_body
+from nianbao.writing.fastcheck import FastCheck, _parsed_body
+from nianbao.writing.filler import CompiledTemplate, render_context
+from nianbao.spec.form import load_form
+from nianbao.report.model import Report
+from nianbao.jobs.render import compiled_template
+from nianbao.spec.values import format_value
+from nianbao.writing.verify import VerificationFailed
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +75,7 @@ def test_a_template_with_cells_in_the_wrong_place_is_refused(tmp_path: Path) -> 
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(reports())
 def test_every_valid_report_passes_both_checks(fast: FastCheck, report: Report) -> None:
-    from nianbao.verify import verify_rendered
+    from nianbao.writing.verify import verify_rendered
 
     document = compiled_template(None, "2021").render(report)
     verify_rendered(report, document)

@@ -8,7 +8,7 @@ import re
 import pytest
 from helpers import shared
 
-from nianbao.form import Node, load_form
+from nianbao.spec.form import Node, load_form
 
 FORMAT_MD = shared("format.md")
 

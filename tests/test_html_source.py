@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nianbao.docx import Grid, ParagraphBlock, TableBlock, UnreadableDocx, read_table
-from nianbao.docx.body import Block
-from nianbao.docx.package import parse_xml
+from nianbao.sources.docx import Grid, ParagraphBlock, TableBlock, UnreadableDocx, read_table
+from nianbao.sources.docx.body import Block
+from nianbao.sources.docx.package import parse_xml
 from nianbao.sources import html as html_source
 from nianbao.sources.html import UnreadableHtml, read_html
 
@@ -545,7 +545,7 @@ def test_deep_nesting_is_refused() -> None:
 
 
 def test_cells_and_positions_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
-    from nianbao.docx import grid
+    from nianbao.sources.docx import grid
 
     monkeypatch.setattr(grid, "MAX_CELLS", 20)  # the caps are shared with the .docx reader
     read(table(*(tr(td(), td()) for _ in range(10))))  # 20 cells, 20 positions

@@ -12,12 +12,12 @@ from helpers import paragraphs, shared_example, tables
 from hypothesis import HealthCheck, given, settings
 from test_properties import reports
 
-from nianbao.boilerplate import resolve_text
+from nianbao.report.prose import resolve_text
 from nianbao.cli import main
-from nianbao.datafile import load_report
-from nianbao.importer import import_report
-from nianbao.model import Report
-from nianbao.render import compiled_template, render_report
+from nianbao.datafile.reader import load_report
+from nianbao.jobs.importing import import_report
+from nianbao.report.model import Report
+from nianbao.jobs.render import compiled_template, render_report
 
 
 def _invoke(*args: str) -> tuple[int, str]:
@@ -192,7 +192,7 @@ def _published_page(docx: Path) -> bytes:
     <br>, the tables as <td colspan rowspan> cells, navigation around it."""
     from helpers import document_blocks
 
-    from nianbao.docx.body import ParagraphBlock
+    from nianbao.sources.docx.body import ParagraphBlock
 
     body = []
     for block in document_blocks(docx):

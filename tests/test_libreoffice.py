@@ -65,8 +65,8 @@ def test_libreoffice_saved_report_renders_from_its_own_save(workdir: Path) -> No
     the same report: every number in place."""
     import zipfile
 
-    from nianbao.datafile import load_report
-    from nianbao.reader import read_report
+    from nianbao.datafile.reader import load_report
+    from nianbao.reading.report import read_report
 
     docx = workdir / "pingtan-2021.docx"
     assert CliRunner().invoke(main, ["render", "pingtan-2021.yaml"]).exit_code == 0
@@ -86,8 +86,8 @@ def test_libreoffice_saved_report_renders_from_its_own_save(workdir: Path) -> No
 def test_import_of_what_libreoffice_saved(workdir: Path, target: str) -> None:
     """A report re-saved by LibreOffice as .docx, or exported as a web page (the way
     many offices publish), imports back to the same data."""
-    from nianbao.datafile import load_report
-    from nianbao.importer import import_report
+    from nianbao.datafile.reader import load_report
+    from nianbao.jobs.importing import import_report
 
     docx = workdir / "pingtan-2021.docx"
     assert CliRunner().invoke(main, ["render", "pingtan-2021.yaml"]).exit_code == 0

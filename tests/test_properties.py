@@ -12,14 +12,14 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nianbao.checker import table_findings
-from nianbao.datafile import blank_report
-from nianbao.form import load_form
-from nianbao.model import Paragraph, Report
-from nianbao.office import Office
-from nianbao.reader import read_report
-from nianbao.render import compiled_template, render_report
-from nianbao.rules import derive
+from nianbao.checking.rules import table_findings
+from nianbao.datafile.reader import blank_report
+from nianbao.spec.form import load_form
+from nianbao.report.model import Paragraph, Report
+from nianbao.report.office import Office
+from nianbao.reading.report import read_report
+from nianbao.jobs.render import compiled_template, render_report
+from nianbao.spec.rules import derive
 
 OFFICE = Office(id="x", name="某某县人民政府办公室", contact_unit="办公室", phone="0000-1234567",
                 address="某某县某某路1号", signature="某某县人民政府办公室")
@@ -98,7 +98,7 @@ def test_text_in_the_document_equals_the_value(paragraphs: list[str], title: str
 
 
 def test_examples_round_trip_through_the_document(workdir: Path) -> None:
-    from nianbao.datafile import load_report
+    from nianbao.datafile.reader import load_report
 
     for name in ("pingtan-2021", "jingdezhen-2023"):
         report = load_report(workdir / f"{name}.yaml")

@@ -208,7 +208,7 @@ def test_existing_output_is_kept_without_force(workdir: Path) -> None:
 
 
 def test_template_is_compiled_once_per_process() -> None:
-    from nianbao.render import compiled_template
+    from nianbao.jobs.render import compiled_template
 
     assert compiled_template(None, "2021") is compiled_template(None, "2021")
     assert compiled_template(None, "2019") is not compiled_template(None, "2021")
@@ -228,7 +228,7 @@ def test_item_lookup_shortcut_keeps_jinja_meaning_and_the_sandbox() -> None:
     and Python internals behave exactly as in Jinja's sandbox."""
     from jinja2.sandbox import SecurityError
 
-    from nianbao.filler import _environment
+    from nianbao.writing.filler import _environment
 
     env = _environment()
     row = {"natural": "7", "items": "shadowed?"}

@@ -18,12 +18,12 @@ from test_import import _same_report
 from test_properties import reports
 
 from nianbao.cli import main
-from nianbao.datafile import load_report
-from nianbao.importer import import_report
-from nianbao.model import Paragraph, Report
-from nianbao.reader import read_blocks
+from nianbao.datafile.reader import load_report
+from nianbao.jobs.importing import import_report
+from nianbao.report.model import Paragraph, Report
+from nianbao.reading.report import read_blocks
 from nianbao.sources.html import read_html
-from nianbao.webpage import render_page
+from nianbao.writing.webpage import render_page
 
 EXAMPLES = ["pingtan-2021", "jingdezhen-2023"]
 # (top, left, rows spanned, columns spanned, text) of each merge area of a table
@@ -193,14 +193,14 @@ def test_page_with_an_own_title_renders_and_imports(workdir: Path) -> None:
 
 def test_page_that_does_not_read_back_is_not_written(workdir: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    import nianbao.webpage
+    import nianbao.writing.webpage
 
-    real = nianbao.webpage.render_html
+    real = nianbao.writing.webpage.render_html
 
     def broken(report: Report) -> str:  # a page whose 行政规范性文件 count went wrong
         return real(report).replace("<td>69</td>", "<td>68</td>", 1)
 
-    monkeypatch.setattr(nianbao.webpage, "render_html", broken)
+    monkeypatch.setattr(nianbao.writing.webpage, "render_html", broken)
     code, output = _invoke("render", "pingtan-2021.yaml", "--html")
     assert code == 1
     assert "生成的报告未通过核对，未写出文件" in output

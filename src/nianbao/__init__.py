@@ -10,9 +10,9 @@ The library behind the `nianbao` command, usable from Python:
 
 __version__ = "0.1.0"
 
-from .datafile import blank_report, dump_report, load_report
-from .form import form_for_year, load_form
-from .render import compiled_template, render_report
+from nianbao.datafile.reader import blank_report, dump_report, load_report
+from nianbao.spec.form import form_for_year, load_form
+from nianbao.jobs.render import compiled_template, render_report
 
 __all__ = [
     "blank_report",

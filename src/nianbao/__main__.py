@@ -1,5 +1,5 @@
 """`python -m nianbao`: the same command as `nianbao`."""
 
-from .cli import main
+from nianbao.cli import main
 
 main()

@@ -18,17 +18,17 @@ from typing import Any
 
 import click
 
-from . import __version__
-from .aggregate import aggregate
-from .batch import STATUS, add_pdfs, data_files, run_batch, write_summary
-from .check import CheckResult, UnusableInput, check_document, documents_in, previous_tables
-from .datafile import blank_report, draft_marks, dump_report, load_report
-from .filler import TemplateProblem
-from .form import form_for_year, load_form
-from .importer import import_report
-from .office import dump_office, is_path_ref, load_office, profile_name
-from .output import OutputExists, write_atomic
-from .pdf import (
+from nianbao import __version__
+from nianbao.report.aggregate import aggregate
+from nianbao.jobs.batch import STATUS, add_pdfs, data_files, run_batch, write_summary
+from nianbao.checking.check import CheckResult, UnusableInput, check_document, documents_in, previous_tables
+from nianbao.datafile.reader import blank_report, draft_marks, dump_report, load_report
+from nianbao.writing.filler import TemplateProblem
+from nianbao.spec.form import form_for_year, load_form
+from nianbao.jobs.importing import import_report
+from nianbao.report.office import dump_office, is_path_ref, load_office, profile_name
+from nianbao.writing.output import OutputExists, write_atomic
+from nianbao.writing.pdf import (
     DEBIAN_PACKAGES,
     PdfResult,
     SofficeMissing,
@@ -36,11 +36,11 @@ from .pdf import (
     find_soffice,
     preflight,
 )
-from .problems import Problem, ProblemList
-from .render import compiled_template, prose_warnings, render_report, todo_warnings
-from .rollover import roll_over
-from .verify import VerificationFailed
-from .webpage import render_page
+from nianbao.errors import Problem, ProblemList
+from nianbao.jobs.render import compiled_template, prose_warnings, render_report, todo_warnings
+from nianbao.report.rollover import roll_over
+from nianbao.writing.verify import VerificationFailed
+from nianbao.writing.webpage import render_page
 
 
 def _fail(lines: list[str], code: int) -> None:
@@ -399,7 +399,7 @@ def aggregate_(data: tuple[Path, ...], office_path: Path, output: Path, force: b
               help="Where to write (default: the templates/ folder nianbao uses).")
 def build_templates(output_dir: Path | None) -> None:
     """(Maintainers) Rebuild the Word templates from config/forms/."""
-    from .builder import write_templates
+    from nianbao.writing.template import write_templates
 
     for path in write_templates(output_dir):
         click.echo(str(path))

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
-from nianbao.docx import Grid, TableBlock, read_body
+from nianbao.sources.docx import Grid, TableBlock, read_body
 
 W_MAIN = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nianbao.docx import (
+from nianbao.sources.docx import (
     ParagraphBlock,
     TableBlock,
     UnreadableDocx,

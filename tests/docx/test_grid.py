@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nianbao.docx import DocxPackage, Grid, TableBlock, UnreadableDocx, read_body, read_table
-from nianbao.docx import grid as grid_module
-from nianbao.docx.package import parse_xml
+from nianbao.sources.docx import DocxPackage, Grid, TableBlock, UnreadableDocx, read_body, read_table
+from nianbao.sources.docx import grid as grid_module
+from nianbao.sources.docx.package import parse_xml
 
 W_MAIN = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
@@ -332,7 +332,7 @@ def test_strict_ooxml_namespace(read_grid: ReadGrid, grid_layout: Callable) -> N
 
 
 def test_read_table_and_tables_in(make_document: Callable) -> None:
-    from nianbao.docx import tables_in
+    from nianbao.sources.docx import tables_in
 
     nested = tbl(tr(tc("内")), columns=1)
     body = (

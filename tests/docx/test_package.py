@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nianbao.docx import DocxPackage, UnreadableDocx, parse_xml, read_body, read_part
-from nianbao.docx import package as package_module
+from nianbao.sources.docx import DocxPackage, UnreadableDocx, parse_xml, read_body, read_part
+from nianbao.sources.docx import package as package_module
 
 MB = 1024 * 1024
 BODY = "<w:p><w:r><w:t>正文</w:t></w:r></w:p>"

@@ -9,8 +9,8 @@ from conftest import document_xml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nianbao.docx.scan import ScannedBody, scan_body
-from nianbao.fastcheck import _parsed_body
+from nianbao.sources.docx.scan import ScannedBody, scan_body
+from nianbao.writing.fastcheck import _parsed_body
 
 
 def cell(text: str) -> str:

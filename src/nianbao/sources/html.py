@@ -27,9 +27,9 @@ from collections.abc import Iterable, Iterator
 
 from lxml import etree
 
-from ..docx.body import Block, ParagraphBlock, TableBlock
-from ..docx.grid import MAX_COLUMNS, MAX_TABLE_DEPTH, Budget, Grid, GridCell
-from ..docx.package import HOSTILE, UnreadableDocx
+from nianbao.sources.docx.body import Block, ParagraphBlock, TableBlock
+from nianbao.sources.docx.grid import MAX_COLUMNS, MAX_TABLE_DEPTH, Budget, Grid, GridCell
+from nianbao.sources.docx.package import HOSTILE, UnreadableDocx
 
 __all__ = ["MAX_HTML_BYTES", "UnreadableHtml", "clean_text", "decode", "read_html"]
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from ..datafile import normalize_label
-from ..docx.body import ParagraphBlock
-from ..form import FORM_VERSIONS, Form, Table, load_form
-from ..reader import (
+from nianbao.datafile.reader import normalize_label
+from nianbao.sources.docx.body import ParagraphBlock
+from nianbao.spec.form import FORM_VERSIONS, Form, Table, load_form
+from nianbao.reading.report import (
     STRUCTURE,
     NotAReport,
     ReadReport,
@@ -22,8 +22,8 @@ from ..reader import (
     read_prose,
     table_labels,
 )
-from ..rules import TableValues
-from ..values import parse_cell_text
+from nianbao.spec.rules import TableValues
+from nianbao.spec.values import parse_cell_text
 
 _CELL = re.compile(r"^(.*?)\s*\|[\s|]*$")
 

@@ -1,0 +1,503 @@
+"""The data file of one office and year: reading it into a `Report`, writing one out.
+
+Reading collects every problem of the file before it stops, each with the file, the
+line and the official label, in Chinese. Writing produces the same layout a clerk
+edits: official labels as keys beside every number, comments in Chinese.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterator
+from decimal import Decimal
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nianbao.report.prose import standard_ids, standard_label
+from nianbao.checking.rules import equation_finding
+from nianbao.spec.form import FORM_VERSIONS, Form, Table, form_for_year, load_form
+from nianbao.report.model import Paragraph, Report
+from nianbao.report.office import Office, find_profile, load_office
+from nianbao.errors import Problem, ProblemList
+from nianbao.resources import read_config
+from nianbao.spec.rules import CellKey, TableValues, derive, equations
+from nianbao.spec.values import coerce, format_value, type_problem, unprintable
+from nianbao.datafile.yamlfile import LineDict, LineList, load_yaml
+
+MAX_PARAGRAPH_CHARS = 20_000
+KeyTree = dict[str, Any]  # label -> KeyTree, or a CellKey at a leaf
+
+
+@cache
+def settings() -> dict[str, Any]:
+    """config/datafile.yaml: keys, labels and comments of the non-table parts."""
+    return read_config("datafile.yaml")
+
+
+def draft_marks() -> tuple[str, str]:
+    """The marks of draft text: to be written (【待填写】), to be updated (【待更新】)."""
+    return settings()["todo_marker"], settings()["review_marker"]
+
+
+def key_tree(table: Table) -> KeyTree:
+    """The nesting of a table in a data file, by official labels, down to the cells
+    (made once per table: every data file of a batch is read against it)."""
+    known = _key_trees.get(id(table))
+    if known is None or known[0] is not table:
+        known = _key_trees[id(table)] = (table, _key_tree(table))
+    return known[1]
+
+
+_key_trees: dict[int, tuple[Table, KeyTree]] = {}
+
+
+def _key_tree(table: Table) -> KeyTree:
+    if table.layout == "grouped":
+        return {
+            g.label: {r.label: {c.label: (r.id, c.id) for c in g.columns} for r in g.rows}
+            for g in table.groups
+        }
+    if table.layout == "single_row":
+        return _column_keys(table.column_tree, ())
+    return _row_keys(table, table.row_tree)
+
+
+def _column_keys(nodes: Any, ids: tuple[str, ...]) -> KeyTree:
+    tree: KeyTree = {}
+    for node in nodes:
+        node_ids = ids + ((node.id,) if node.id else ())
+        tree[node.label] = ("-", ".".join(node_ids)) if node.is_leaf else _column_keys(
+            node.children, node_ids)
+    return tree
+
+
+def _row_keys(table: Table, nodes: Any) -> KeyTree:
+    return {
+        node.label: {c.label: (node.id, c.id) for c in table.columns}
+        if node.is_leaf else _row_keys(table, node.children)
+        for node in nodes
+    }
+
+
+def _leaves(tree: KeyTree) -> Iterator[CellKey]:
+    for sub in tree.values():
+        if isinstance(sub, tuple):
+            yield sub
+        else:
+            yield from _leaves(sub)
+
+
+@lru_cache(maxsize=4096)
+def normalize_label(label: str) -> str:
+    """Labels compared the way a clerk sees them: full/half width alike, spaces ignored."""
+    text = unicodedata.normalize("NFKC", str(label))
+    return re.sub(r"\s+", "", text).replace("“", '"').replace("”", '"')
+
+
+class _Reader:
+    """Reads one data file, collecting problems instead of stopping at the first."""
+
+    def __init__(self, path: Path, offices: list[Path]) -> None:
+        self.path = path
+        self.offices = offices
+        self.problems: list[Problem] = []
+        self.lines: dict[tuple[str, str], int] = {}  # (table id, row id) -> line
+
+    def problem(self, line: int | None, label: str, message: str) -> None:
+        self.problems.append(Problem(self.path, line, label, message))
+
+    def read(self) -> Report:
+        raw = load_yaml(self.path)
+        if not isinstance(raw, LineDict):
+            raise ProblemList([Problem(self.path, None, "", "不是数据文件：应为“键: 值”的列表")])
+        form = self.form(raw)
+        self.unknown_keys(raw, form)
+        year = self.year(raw)
+        office = self.office(raw)
+        date = self.date(raw)
+        title = self.optional_text(raw, "title")
+        text = self.text(raw, form)
+        fees = self.fees(raw)
+        tables = {tid: self.table(raw, form, table) for tid, table in form.tables.items()}
+        if self.problems or office is None or year is None or date is None:
+            raise ProblemList(self.problems)
+        return Report(form=form, office=office, year=year, date=date, text=text,
+                      tables=tables, fees=fees, title=title, office_ref=str(raw["office"]),
+                      source=self.path)
+
+    def field_label(self, key: str) -> str:
+        return f"{key}（{settings()['fields'][key]['label']}）"
+
+    def unknown_keys(self, raw: LineDict, form: Form) -> None:
+        known = list(settings()["fields"]) + [t.key for t in form.tables.values()]
+        for key in raw:
+            if key not in known:
+                self.unknown(raw, key, known)
+
+    def unknown(self, raw: LineDict, key: Any, known: list[str]) -> None:
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.5)
+        hint = f"，是否应为“{close[0]}”？" if close else f"；可用的有：{'、'.join(known)}"
+        self.problem(raw.lines[key], str(key), f"未知的项{hint}")
+
+    def form(self, raw: LineDict) -> Form:
+        version = raw.get("form")
+        year = raw.get("year")
+        if version is None:
+            return form_for_year(year) if isinstance(year, int) and 1990 < year < 2200 \
+                else load_form("2021")
+        if str(version) not in FORM_VERSIONS:
+            self.problem(raw.lines["form"], self.field_label("form"),
+                         f"应为 {' 或 '.join(FORM_VERSIONS)}，填写的是 “{version}”")
+            return load_form("2021")
+        form = load_form(str(version))
+        if isinstance(year, int) and not form.covers(year):
+            self.problem(raw.lines["form"], self.field_label("form"),
+                         f"{year}年度应使用 {form_for_year(year).version} 格式的表格"
+                         if 1990 < year < 2200 else "与报告年度不符")
+        return form
+
+    def year(self, raw: LineDict) -> int | None:
+        if "year" not in raw:
+            self.problem(raw.line, self.field_label("year"), "缺少此项")
+            return None
+        year = raw["year"]
+        if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
+            self.problem(raw.lines["year"], self.field_label("year"),
+                         f"应为四位年份，如 2024，填写的是 “{year}”")
+            return None
+        return year
+
+    def office(self, raw: LineDict) -> Office | None:
+        ref = raw.get("office")
+        if not isinstance(ref, str) or not ref.strip():
+            line = raw.lines.get("office", raw.line)
+            self.problem(line, self.field_label("office"), "缺少机关信息文件名")
+            return None
+        path = find_profile(ref.strip(), self.path, self.offices)
+        if path is None:
+            self.problem(raw.lines["office"], self.field_label("office"),
+                         f"找不到机关信息文件 “{ref}”（应在 config/offices/{ref}.yaml）")
+            return None
+        try:
+            return load_office(path)
+        except ProblemList as exc:
+            self.problems.extend(exc.problems)
+            return None
+
+    def date(self, raw: LineDict) -> dt.date | None:
+        value = raw.get("date")
+        line = raw.lines.get("date", raw.line)
+        if value is None:
+            self.problem(line, self.field_label("date"), "缺少成文日期，如 2025-01-20")
+            return None
+        if isinstance(value, dt.date):
+            return value
+        match = re.fullmatch(r"\s*(\d{4})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})\s*日?\s*",
+                             unicodedata.normalize("NFKC", str(value)))
+        if match:
+            try:
+                return dt.date(*map(int, match.groups()))
+            except ValueError:
+                pass
+        self.problem(line, self.field_label("date"), f"日期无效：“{value}”，应如 2025-01-20")
+        return None
+
+    def optional_text(self, raw: LineDict, key: str) -> str | None:
+        if raw.get(key) is None:
+            return None
+        return self.clean_text(raw[key], raw.lines[key], self.field_label(key))
+
+    def clean_text(self, value: Any, line: int | None, label: str) -> str | None:
+        if not isinstance(value, (str, int, Decimal, float)) or isinstance(value, bool):
+            self.problem(line, label, "应为一段文字")
+            return None
+        text = "".join(part.strip() for part in str(value).splitlines())
+        problem = unprintable(text)
+        if problem:
+            self.problem(line, label, problem)
+            return None
+        if len(text) > MAX_PARAGRAPH_CHARS:
+            self.problem(line, label, f"段落过长（{len(text)} 字），请分段")
+            return None
+        if not text:
+            self.problem(line, label, "段落为空")
+            return None
+        return text
+
+    def text(self, raw: LineDict, form: Form) -> dict[str, list[Paragraph]]:
+        keys = ["preamble"] + [s.id for s in form.sections]
+        text: dict[str, list[Paragraph]] = {k: [] for k in keys}
+        body = raw.get("text")
+        if body is None:
+            self.problem(raw.lines.get("text", raw.line), self.field_label("text"), "缺少正文")
+            return text
+        if not isinstance(body, LineDict):
+            self.problem(raw.lines["text"], self.field_label("text"), "应为各部分的段落列表")
+            return text
+        for key in body:
+            if key not in keys:
+                self.unknown(body, key, keys)
+        for key in keys:
+            label = self.section_label(form, key)
+            items = body.get(key)
+            if items is None:
+                continue
+            if not isinstance(items, LineList):
+                self.problem(body.lines[key], label, "应为段落列表（每段以“- ”开头）")
+                continue
+            for item, line in zip(items, items.lines, strict=True):
+                paragraph = self.paragraph(item, line, label)
+                if paragraph:
+                    text[key].append(paragraph)
+        return text
+
+    def section_label(self, form: Form, key: str) -> str:
+        if key == "preamble":
+            return f"preamble（{settings()['preamble']['label']}）"
+        return f"{key}（{form.section(key).heading}）"
+
+    def paragraph(self, item: Any, line: int, label: str) -> Paragraph | None:
+        if isinstance(item, LineDict):
+            ids = standard_ids()
+            if list(item) != ["standard"] or item["standard"] not in ids:
+                self.problem(line, label, "标准段落应写作“- standard: 名称”，名称为："
+                             + "、".join(f"{i}（{standard_label(i)}）" for i in ids))
+                return None
+            return Paragraph(standard=item["standard"], line=line)
+        text = self.clean_text(item, line, label)
+        return Paragraph(text=text, line=line) if text else None
+
+    def fees(self, raw: LineDict) -> dict[str, int | Decimal]:
+        spec = settings()["fees"]
+        fees: dict[str, int | Decimal] = {key: 0 for key in spec["fields"]}
+        given = raw.get("fees")
+        if given is None:
+            return fees
+        if not isinstance(given, LineDict):
+            self.problem(raw.lines["fees"], self.field_label("fees"), "应为“项目: 数字”的列表")
+            return fees
+        by_label = {f["label"]: key for key, f in spec["fields"].items()}
+        for label in given:
+            key = by_label.get(label)
+            if key is None:
+                self.unknown(given, label, list(by_label))
+                continue
+            value = coerce(given[label])
+            problem = type_problem(spec["fields"][key]["type"], value)
+            if problem:
+                self.problem(given.lines[label], f"{spec['key']} “{label}”", problem)
+            else:
+                fees[key] = value  # type: ignore[assignment]
+        return fees
+
+    def table(self, raw: LineDict, form: Form, table: Table) -> TableValues:
+        values: TableValues = {}
+        given_derived: dict[CellKey, tuple[Any, int]] = {}
+        if table.key not in raw:
+            self.problem(raw.line, table.key, "缺少此表")
+            return values
+        self.walk(table, key_tree(table), raw[table.key], raw.lines[table.key], [table.key],
+                  values, given_derived)
+        full = derive(form, table.id, values)
+        for cell, (given, line) in given_derived.items():
+            computed = full.get(cell)
+            if computed is not None and given != computed:
+                self.problem(line, table.describe(*cell),
+                             f"与计算结果不一致：填写 {format_value(given)}，"
+                             f"按各项合计应为 {format_value(computed)}（总计可以不填）")
+        self.balance(form, table, full)
+        return full
+
+    def balance(self, form: Form, table: Table, values: TableValues) -> None:
+        """Rules a clerk's numbers must satisfy beyond the totals (R3.3, the printed
+        勾稽 note), reported at the line of the row they name."""
+        for rule in form.rules:
+            if rule.kind != "balance" or rule.spec["table"] != table.id:
+                continue
+            for eq in equations(form, table.id):
+                finding = equation_finding(table, eq, rule.spec["message"], values) \
+                    if eq.rule == rule.id else None
+                if finding:
+                    self.problem(self.lines.get((table.id, eq.right[-1][0])), "",
+                                 finding.message)
+
+    def walk(self, table: Table, tree: KeyTree, raw: Any, line: int, path: list[str],
+             values: TableValues, given_derived: dict[CellKey, tuple[Any, int]]) -> None:
+        if not isinstance(raw, LineDict):
+            self.problem(line, " > ".join(path), "应为“标签: 值”的列表，"
+                         f"包含：{'、'.join(tree)}")
+            return
+        matched = self.match_keys(tree, raw, path)
+        for label, sub in tree.items():
+            if label not in matched:
+                cells = [sub] if isinstance(sub, tuple) else list(_leaves(sub))
+                if not all(table.is_derived(*c) for c in cells):
+                    self.problem(line, " > ".join([*path, label]), "缺少此项（没有的填 0）")
+                continue
+            key = matched[label]
+            if isinstance(sub, tuple):
+                self.cell(table, sub, raw[key], raw.lines[key], values, given_derived)
+            else:
+                self.walk(table, sub, raw[key], raw.lines[key], [*path, label], values,
+                          given_derived)
+
+    def match_keys(self, tree: KeyTree, raw: LineDict, path: list[str]) -> dict[str, Any]:
+        by_norm: dict[str, str] = {}
+        matched: dict[str, Any] = {}
+        for key in raw:
+            label = key if key in tree else None  # as printed: most keys are
+            if label is None:
+                by_norm = by_norm or {normalize_label(label): label for label in tree}
+                label = by_norm.get(normalize_label(key))
+            if label is None:
+                self.unknown(raw, key, list(tree))
+            elif label in matched:
+                self.problem(raw.lines[key], " > ".join([*path, label]), "重复填写")
+            else:
+                matched[label] = key
+        return matched
+
+    def cell(self, table: Table, cell: CellKey, given: Any, line: int, values: TableValues,
+             given_derived: dict[CellKey, tuple[Any, int]]) -> None:
+        value = coerce(given)
+        self.lines.setdefault((table.id, cell[0]), line)
+        problem = type_problem(table.column(cell[1]).type, value)
+        if problem:
+            self.problem(line, table.describe(*cell), problem)
+        elif table.is_derived(*cell):
+            given_derived[cell] = (value, line)
+        else:
+            values[cell] = value
+
+
+def load_report(path: Path, offices: list[Path] | None = None) -> Report:
+    """Read and validate a data file; raises ProblemList with every problem found."""
+    return _Reader(Path(path), offices or []).read()
+
+
+# --- writing ---------------------------------------------------------------------------
+
+def _scalar(value: Any, *, flow: bool = False) -> str:
+    """One YAML scalar, quoted only where YAML needs it (`flow`: inside {...})."""
+    text = yaml.safe_dump(value, allow_unicode=True, width=10**9, default_flow_style=True)
+    text = text.strip()
+    if text.endswith("\n..."):
+        text = text[: -len("\n...")]
+    if text.endswith("..."):
+        text = text[:-3].rstrip()
+    if flow and isinstance(value, str) and re.search(r"[,\[\]{}]", text) \
+            and not text.startswith(("'", '"')):
+        text = yaml.safe_dump(value, allow_unicode=True, width=10**9, default_style='"').strip()
+    return text
+
+
+def _line(indent: int, key: str, value: str = "", comment: str = "") -> str:
+    text = f"{'  ' * indent}{_scalar(key)}:" + (f" {value}" if value else "")
+    return f"{text}  # {comment}" if comment else text
+
+
+def dump_report(report: Report) -> str:
+    """A data file for the report, in the layout a clerk edits. Derived cells are left
+    out: they are computed on every read."""
+    s = settings()
+    f = s["fields"]
+    out = [s["header"], ""]
+    out.append(_line(0, "office", _scalar(report.office_ref or report.office.id),
+                     f["office"]["comment"]))
+    out.append(_line(0, "year", str(report.year), f["year"]["label"]))
+    out.append(_line(0, "form", _scalar(report.form.version), f"{f['form']['label']}："
+                     f"{f['form']['comment']}"))
+    out.append(_line(0, "date", report.date.isoformat(), f"{f['date']['label']}："
+                     f"{f['date']['comment']}"))
+    if report.title:
+        out.append(_line(0, "title", _scalar(report.title), f["title"]["label"]))
+    else:
+        out.append(f"# title: …  # {f['title']['label']}：{f['title']['comment']}")
+    out.append("")
+    out.append(_line(0, "text", "", f"{f['text']['label']}：{f['text']['comment']}"))
+    for key, paragraphs in report.text.items():
+        comment = s["preamble"]["label"] if key == "preamble" else report.form.section(key).heading
+        out.append(_line(1, key, "" if paragraphs else "[]", comment))
+        for p in paragraphs:
+            if p.standard:
+                out.append(f"    - {{standard: {p.standard}}}  # 标准段落："
+                           f"{standard_label(p.standard)}")
+            else:
+                out.append(f"    - {_scalar(p.text)}")
+    out.append("")
+    fee_fields = s["fees"]["fields"]
+    out.append(_line(0, "fees", "", f["fees"]["comment"]))
+    for key, spec in fee_fields.items():
+        out.append(_line(1, spec["label"], format_value(report.fees.get(key, 0))))
+    for table in report.form.tables.values():
+        out.append("")
+        out.extend(_dump_table(report.form, table, report.tables[table.id], report.row_notes))
+    return "\n".join(out) + "\n"
+
+
+def _dump_table(form: Form, table: Table, values: TableValues,
+                notes: dict[tuple[str, str], str]) -> list[str]:
+    heading = form.section(table.section).heading
+    lines = [_line(0, table.key, "", heading + "（各“总计”由程序计算）")]
+
+    def emit(tree: KeyTree, indent: int) -> None:
+        for label, sub in tree.items():
+            if isinstance(sub, tuple):
+                continue
+            if all(isinstance(v, tuple) for v in sub.values()):
+                cells = [(lab, c) for lab, c in sub.items() if not table.is_derived(*c)]
+                if not cells:
+                    lines.append(f"{'  ' * indent}# {label}：由程序计算")
+                    continue
+                flow = ", ".join(f"{_scalar(lab, flow=True)}: {_value(values.get(c))}"
+                                 for lab, c in cells)
+                row_id = next(iter(sub.values()))[0]
+                lines.append(_line(indent, label, "{" + flow + "}",
+                                   notes.get((table.id, row_id), "")))
+            else:
+                lines.append(_line(indent, label))
+                emit(sub, indent + 1)
+
+    tree = key_tree(table)
+    if table.layout == "single_row" and all(isinstance(v, tuple) for v in tree.values()):
+        emit({table.key: tree}, 0)
+        return lines[1:]
+    emit(tree, 1)
+    return lines
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return _scalar(value, flow=True)
+    return format_value(value)
+
+
+def blank_report(form: Form, office: Office, office_ref: str, year: int,
+                 date: dt.date) -> Report:
+    """A report to start from: zeros in every typed cell, the skeleton prose of
+    config/datafile.yaml (standard paragraphs and todo marks)."""
+    skeleton = settings()["skeleton"]
+    text = {
+        key: [Paragraph(standard=item["standard"]) if isinstance(item, dict)
+              else Paragraph(text=item) for item in skeleton.get(key, [])]
+        for key in ["preamble"] + [s.id for s in form.sections]
+    }
+    tables = {
+        tid: derive(form, tid, {c.key: _zero(c.column.type) for c in table.cells()
+                                if not table.is_derived(*c.key)})
+        for tid, table in form.tables.items()
+    }
+    return Report(form=form, office=office, year=year, date=date, text=text, tables=tables,
+                  office_ref=office_ref)
+
+
+def _zero(type_: str) -> int | Decimal:
+    return Decimal(0) if type_ in ("amount", "money_text") else 0

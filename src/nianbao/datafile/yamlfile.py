@@ -1,0 +1,256 @@
+"""Loading YAML typed by hand, keeping the line of every key so errors can name it.
+
+Safe by construction: PyYAML's safe scalar constructors (no Python objects), no
+aliases (a data file never needs them, and they are how "billion laughs" files
+explode), nesting bounded, duplicate keys refused instead of silently keeping the last
+one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.composer import ComposerError
+from yaml.constructor import ConstructorError
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import ScalarNode
+
+from nianbao.errors import Problem, ProblemList
+
+MAX_YAML_BYTES = 5 * 1024 * 1024
+YAML_SUFFIXES = (".yaml", ".yml")  # data files and office profiles
+
+
+class LineDict(dict[Any, Any]):
+    """A mapping that remembers the line of each key (1-based)."""
+
+    line: int = 0
+    lines: dict[Any, int]
+
+
+class LineList(list[Any]):
+    """A sequence that remembers the line of each item (1-based)."""
+
+    line: int = 0
+    lines: list[int]
+
+
+# libyaml's parser where PyYAML has it (an order of magnitude faster: it matters to a
+# batch of thousands of data files), PyYAML's own otherwise; safe constructors in both.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_DEPTH = 32  # a data file nests four deep; libyaml's composer recursed until it crashed
+_STR, _INT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int"
+_SCALAR_TAGS = {_STR, _INT} | {f"tag:yaml.org,2002:{name}"
+                               for name in ("null", "bool", "float", "timestamp")}
+_COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+_SHORT = 32  # scalars up to this length have their implicit tag remembered
+_resolved: dict[tuple[str, Any], str] = {}
+
+
+def read_text(path: Path) -> str:
+    """A hand-typed text file as str: UTF-8 (with or without BOM), bounded in size."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise ProblemList([Problem(path, None, "", f"文件过大（{size} 字节），不是数据文件")],
+                              usable=False)
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ProblemList([Problem(path, None, "", "文件不存在")], usable=False) from None
+    except IsADirectoryError:
+        raise ProblemList([Problem(path, None, "", "这是文件夹，不是数据文件")],
+                          usable=False) from None
+    except OSError as exc:
+        raise ProblemList([Problem(path, None, "", f"无法读取：{exc.strerror}")],
+                          usable=False) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ProblemList([Problem(path, line, "", "文件不是 UTF-8 编码（可能是 GBK），"
+                                   "请用记事本“另存为 UTF-8”后再试")]) from None
+
+
+def parse_yaml(text: str) -> Any:
+    """YAML text into LineDict/LineList values (raises PyYAML's errors).
+
+    Built straight from the parser's events rather than PyYAML's composed nodes: no
+    recursion (so no depth can crash it), an alias refused the moment it is seen (a
+    "billion laughs" file costs nothing), and half the time of composing and then
+    constructing."""
+    loader = _LOADER(text)
+    try:
+        return _Builder(loader).document()
+    finally:
+        loader.dispose()
+
+
+class _Builder:
+    """One document's values, built from a loader's events."""
+
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+        self.open: list[LineDict | LineList] = []  # the collections being filled
+        self.keys: list[tuple[Any, int] | None] = []  # each open mapping's pending key
+
+    def document(self) -> Any:
+        loader = self.loader
+        loader.get_event()  # stream start
+        if loader.check_event(StreamEndEvent):
+            return None
+        loader.get_event()  # document start
+        event = loader.get_event()
+        root = _scalar(loader, event) if type(event) is ScalarEvent else self.start(event)
+        while self.open:
+            event = loader.get_event()
+            kind = type(event)
+            if kind is MappingEndEvent or kind is SequenceEndEvent:
+                self.open.pop()
+                self.keys.pop()
+            else:
+                depth = len(self.open) - 1  # before a new collection opens
+                value = _scalar(loader, event) if kind is ScalarEvent else self.start(event)
+                self.add(depth, value, event.start_mark)
+        loader.get_event()  # document end
+        if not loader.check_event(StreamEndEvent):
+            raise ComposerError("expected a single document in the stream", None,
+                                "but found another document", loader.peek_event().start_mark)
+        return root
+
+    def start(self, event: Any) -> LineDict | LineList:
+        """The collection an event starts, empty; it is filled by the events to come."""
+        if type(event) is AliasEvent:
+            raise ConstructorError(None, None, "不允许使用 YAML 别名（*名称）", event.start_mark)
+        if event.tag not in _COLLECTION_TAGS:
+            raise _unsupported(event.tag, event.start_mark)
+        if len(self.open) >= MAX_DEPTH:
+            raise ConstructorError(None, None, f"嵌套超过 {MAX_DEPTH} 层", event.start_mark)
+        collection: LineDict | LineList
+        if type(event) is MappingStartEvent:
+            collection = LineDict()
+            collection.lines = {}
+        else:
+            collection = LineList()
+            collection.lines = []
+        collection.line = event.start_mark.line + 1
+        self.open.append(collection)
+        self.keys.append(None)
+        return collection
+
+    def add(self, depth: int, value: Any, mark: Any) -> None:
+        """Put a value into the open collection at `depth`: as an item, a key, or the
+        value of the pending key."""
+        parent, line = self.open[depth], mark.line + 1
+        if type(parent) is LineList:
+            parent.append(value)
+            parent.lines.append(line)
+            return
+        pending = self.keys[depth]
+        if pending is not None:
+            parent[pending[0]] = value
+            parent.lines[pending[0]] = pending[1]
+            self.keys[depth] = None
+        elif not isinstance(value, (str, int)):
+            raise ConstructorError(None, None, "键必须是文字", mark)
+        elif value in parent:
+            raise ConstructorError(None, None, f"重复的键 “{value}”", mark)
+        else:
+            self.keys[depth] = (value, line)
+
+
+def _scalar(loader: Any, event: ScalarEvent) -> Any:
+    """A scalar's value, as PyYAML's safe constructor makes it."""
+    tag, value = event.tag, event.value
+    if tag is None or tag == "!":
+        tag = _resolve(loader, value, event.implicit)
+    if tag == _STR:
+        return value
+    if tag == _INT and value.isascii() and value.isdigit() and value[0] != "0":
+        return int(value)
+    if tag not in _SCALAR_TAGS:
+        raise _unsupported(tag, event.start_mark)
+    node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+    return loader.yaml_constructors[tag](loader, node)
+
+
+def _unsupported(tag: str, mark: Any) -> ConstructorError:
+    shown = tag.replace("tag:yaml.org,2002:", "!!")
+    return ConstructorError(None, None, f"不支持的 YAML 标签 “{shown}”，请删除", mark)
+
+
+def _resolve(loader: Any, value: str, implicit: Any) -> str:
+    """The implicit tag of a plain scalar (str, int, bool…). PyYAML matches regexes on
+    every call; a batch sees the same labels and small numbers thousands of times."""
+    if len(value) > _SHORT:
+        return loader.resolve(ScalarNode, value, implicit)
+    tag = _resolved.get((value, implicit))
+    if tag is None:
+        if len(_resolved) > 10_000:
+            _resolved.clear()
+        tag = _resolved[value, implicit] = loader.resolve(ScalarNode, value, implicit)
+    return tag
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse a YAML file into LineDict/LineList values; errors become Problems."""
+    text = read_text(path)
+    try:
+        return parse_yaml(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        reason = f"YAML 格式错误：{_yaml_reason(exc.problem or str(exc), text, mark)}"
+        raise ProblemList([Problem(path, line, "", reason)]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        reason = f"含有不允许的控制字符（U+{exc.character:04X}），请删除"
+        raise ProblemList([Problem(path, line, "", f"YAML 格式错误：{reason}")]) from None
+    except yaml.YAMLError as exc:
+        raise ProblemList([Problem(path, None, "", f"YAML 格式错误：{exc}")]) from None
+
+
+# PyYAML's and libyaml's wording of a problem -> what a clerk is told
+_REASONS = {
+    "could not find expected ':'": "缺少冒号“:”",
+    "mapping values are not allowed": "这里不能出现冒号（值中含“: ”时请加引号）",
+    "found character that cannot start any token": "有不能出现在这里的字符"
+                                                   "（以 @ ` 等开头的值请加引号）",
+    "found undefined alias": "不允许使用 YAML 别名",
+    "but found another document": "只能有一个文档（不要用“---”分成几段）",
+    "expected <block end>, but found": "缩进不一致",
+    "did not find expected key": "缩进不一致或缺少“-”",
+    "did not find expected '-' indicator": "缩进不一致或缺少“-”",
+    "did not find expected ',' or ']'": "方括号“[”未闭合",
+    "did not find expected ',' or '}'": "花括号“{”未闭合",
+    "found unexpected end of stream": "文件意外结束（引号或括号未闭合）",
+    "found unknown escape character": "双引号中有无效的转义字符（\\）",
+    "control characters are not allowed": "含有不允许的控制字符",
+    # libyaml 0.2.6's scanner has a depth limit of its own, which fires on its lookahead
+    # before the builder's; the clerk reads the same line either way
+    "exceeded maximum nesting depth": f"嵌套超过 {MAX_DEPTH} 层",
+}
+
+
+def _yaml_reason(problem: str, text: str, mark: Any) -> str:
+    if (mark is not None and _char_at(text, mark) == "\t") or "tab" in problem:
+        return "不能用 Tab 缩进，请改用空格"
+    for english, chinese in _REASONS.items():
+        if english in problem:
+            return chinese
+    return problem
+
+
+def _char_at(text: str, mark: Any) -> str:
+    lines = text.splitlines()
+    if mark.line < len(lines) and mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""

@@ -1,0 +1,148 @@
+"""`nianbao import`: last year's report, whatever made it, back into a data file.
+
+Importing is reading plus writing: a .docx, a saved web page or text copied from one
+becomes the same `ReadReport` the checker uses, and that becomes a `Report` and a data
+file. What cannot be placed is reported and left in the data file as it was found (a
+blank stays blank, "—" stays "—"), so `render` refuses it, naming the cell, until the
+clerk has looked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nianbao.checking.check import UnusableInput, read_document
+from nianbao.checking.rules import table_findings
+from nianbao.datafile.reader import settings
+from nianbao.sources.docx.package import UnreadableDocx
+from nianbao.spec.form import Form
+from nianbao.report.model import Paragraph, Report
+from nianbao.report.office import OPTIONAL_FIELDS, PROFILE_FIELDS, Office
+from nianbao.reading.report import NotAReport, ReadReport, read_blocks
+from nianbao.spec.rules import Finding, TableValues, derive
+from nianbao.sources.text import read_text
+
+SOURCES = {".docx": "Word", ".html": "web page", ".htm": "web page", ".txt": "text"}
+MISSING = settings()["todo_marker"]
+_TITLE_TAIL = re.compile(r"\s*(\d{4})\s*年度?\s*政府信息公开(?:工作)?(?:年度)?报告\s*$")
+_CONTACT = {
+    "phone": re.compile(r"电话(?:/传真)?\s*[:：]\s*([0-9０-９\-－—/（）() ]{5,}[0-9０-９])"),
+    "email": re.compile(r"(?:电子邮箱|邮箱|E-?mail)\s*[:：]\s*([\w.\-]+@[\w\-]+(?:\.[\w\-]+)+)"),
+    "address": re.compile(r"(?:联系|通讯)?地址\s*[:：]\s*([^；;，,。）)]+)"),
+    "postcode": re.compile(r"邮编\s*[:：]\s*(\d{6})"),
+    "contact_unit": re.compile(
+        r"请(?:与|联系)\s*[:：]?\s*([^，,。；;（(：:]{2,40}?)\s*(?:联系|，|,|（|\()"),
+}
+
+
+@dataclass
+class Imported:
+    """What an import produced: the report, the office found in it, what to review."""
+
+    report: Report
+    office_fields: dict[str, str]
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def read_source(path: Path) -> ReadReport:
+    """Any supported file as a ReadReport; raises UnusableInput."""
+    suffix = path.suffix.lower()
+    if suffix not in SOURCES:
+        raise UnusableInput(f"不支持的文件类型“{path.suffix}”：可导入 .docx、.html/.htm、.txt")
+    try:
+        if suffix == ".docx":
+            return read_document(path)
+        data = path.read_bytes()
+        if suffix == ".txt":
+            return read_text(_decode_text(data))
+        from nianbao.sources.html import read_html
+
+        return read_blocks(read_html(data))
+    except (NotAReport, UnreadableDocx) as exc:
+        raise UnusableInput(str(exc)) from None
+    except OSError as exc:
+        raise UnusableInput(f"无法读取：{exc.strerror}") from None
+
+
+def _decode_text(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnusableInput("文本文件的编码无法识别（应为 UTF-8 或 GBK）")
+
+
+def _office_fields(read: ReadReport) -> dict[str, str]:
+    fields = dict.fromkeys(PROFILE_FIELDS | OPTIONAL_FIELDS, "")
+    fields["signature"] = read.signature
+    match = _TITLE_TAIL.search(read.title)
+    if match:
+        fields["name"] = read.title[: match.start()].strip()
+    prose = " ".join(p for paragraphs in read.text.values() for p in paragraphs)
+    for key, pattern in _CONTACT.items():
+        found = pattern.search(prose)
+        fields[key] = found.group(1).strip() if found else ""
+    fields["name"] = fields["name"] or fields["signature"]
+    fields["signature"] = fields["signature"] or fields["name"]
+    return fields
+
+
+def _year(read: ReadReport) -> int | None:
+    for text in [read.title, *(p for ps in read.text.values() for p in ps)]:
+        match = re.search(r"统计期限(?:为|是)?自?\s*(\d{4})\s*年", text) or _TITLE_TAIL.search(text)
+        if match:
+            return int(match.group(1))
+    date = _date(read)
+    return date.year - 1 if date else None
+
+
+def _date(read: ReadReport) -> dt.date | None:
+    match = re.match(r"\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", read.date)
+    try:
+        return dt.date(*map(int, match.groups())) if match else None
+    except ValueError:
+        return None
+
+
+def _typed(form: Form, tables: dict[str, TableValues]) -> dict[str, TableValues]:
+    """The typed cells as found; totals recomputed from them (a data file never types
+    a total), so a source whose totals were wrong is reported, not copied."""
+    out = {}
+    for tid, table in form.tables.items():
+        typed = {c.key: tables[tid].get(c.key) for c in table.cells()
+                 if not table.is_derived(*c.key)}
+        out[tid] = derive(form, tid, typed)
+    return out
+
+
+def import_report(path: Path) -> Imported:
+    """Read a report file into a Report, with its office and what the clerk must check."""
+    read = read_source(path)
+    notes = []
+    year = _year(read)
+    if year is None:
+        year = dt.date.today().year - 1
+        notes.append(f"未找到报告年度，暂填为 {year}，请核实")
+    date = _date(read)
+    if date is None:
+        date = dt.date(year + 1, 1, 20)
+        notes.append(f"未找到成文日期，暂填为 {date.isoformat()}，请核实")
+    fields = _office_fields(read)
+    for key, label in PROFILE_FIELDS.items():
+        if not fields.get(key):
+            fields[key] = MISSING
+            notes.append(f"机关信息“{label}”未在报告中找到，已标为{MISSING}")
+    office = Office(id="", **fields)
+    report = Report(
+        form=read.form, office=office, year=year, date=date,
+        text={key: [Paragraph(text=t) for t in texts] for key, texts in read.text.items()},
+        tables=_typed(read.form, read.tables), source=path)
+    if read.title and read.title != report.full_title:
+        report.title = read.title
+    findings = read.findings + table_findings(read.form, read.tables)
+    return Imported(report, fields, findings, notes)

@@ -1,0 +1,73 @@
+"""`nianbao aggregate` (汇总): one data file for a compiling body, the cell-wise sum of
+the data files of the bodies it compiles.
+
+Only typed cells are summed; totals are derived again from the sums, so the roll-up
+obeys every rule its parts obey (the rules are linear). Reports of different years or
+forms cannot be added up and are refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal
+
+from nianbao.datafile.reader import blank_report
+from nianbao.report.model import Report
+from nianbao.report.office import Office
+from nianbao.errors import Problem, ProblemList
+from nianbao.spec.rules import Value, derive
+
+# 采购总金额 of the 2019 form may carry a unit; sums are kept in 元
+_UNITS = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
+_MONEY = re.compile(r"^(\d+(?:\.\d+)?)\s*(元|万元|亿元)?$")
+
+
+def _add(total: Value, value: Value) -> Value:
+    if isinstance(total, str) or isinstance(value, str):
+        return f"{_yuan(total) + _yuan(value)}元"
+    return (total or 0) + (value or 0)  # type: ignore[operator]
+
+
+def _yuan(value: Value) -> Decimal:
+    if value is None:
+        return Decimal(0)
+    if isinstance(value, (int, Decimal)):
+        return Decimal(value)
+    match = _MONEY.match(unicodedata.normalize("NFKC", value).replace(",", ""))
+    if not match:
+        raise ValueError(value)
+    return Decimal(match.group(1)) * _UNITS[match.group(2) or "元"]
+
+
+def _same_year_and_form(reports: list[Report]) -> None:
+    kinds = {(r.year, r.form.version) for r in reports}
+    if len(kinds) > 1:
+        found = [Problem(r.source or "", None, "", f"{r.year}年度，{r.form.version} 格式")
+                 for r in reports]
+        refusal = Problem("汇总", None, "", "各数据文件的年度或表格格式不同，不能汇总")
+        raise ProblemList([*found, refusal])
+
+
+def aggregate(reports: list[Report], office: Office, office_ref: str,
+              date: dt.date | None = None) -> Report:
+    """The roll-up of reports of one year and form, for the compiling office."""
+    if not reports:
+        raise ProblemList([Problem("汇总", None, "", "没有要汇总的数据文件")], usable=False)
+    _same_year_and_form(reports)
+    form, year = reports[0].form, reports[0].year
+    total = blank_report(form, office, office_ref, year, date or dt.date(year + 1, 1, 20))
+    for tid, table in form.tables.items():
+        typed: dict = {}
+        for cell in table.cells():
+            if table.is_derived(*cell.key):
+                continue
+            value: Value = None
+            for report in reports:
+                value = _add(value, report.tables[tid].get(cell.key))
+            typed[cell.key] = value
+        total.tables[tid] = derive(form, tid, typed)
+    for key in total.fees:
+        total.fees[key] = sum(r.fees.get(key, 0) for r in reports)
+    return total

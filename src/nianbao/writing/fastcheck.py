@@ -1,0 +1,155 @@
+"""Reading back, fast, the documents rendered from one template: for a batch of
+thousands of reports.
+
+The template is proven once per process with the full reader: it is rendered with a
+distinct mark in every cell, and the marks are found by reading the tables as
+`nianbao check` reads any report (labels, merges) — so each cell's position among the
+text nodes of its table is known, and a template that puts a cell in the wrong place is
+refused before any report is rendered. The quick scan of `docx.scan` is proven on the
+same document to read it exactly as the XML parser does.
+
+Each report's document XML, as just rendered, is then scanned: its cells are taken
+from the proven positions, its paragraphs from the body, and both compared with the
+report. Parsing the XML would cost more than the render itself; the scan can stand in
+for it because every text in the document went through autoescape (a template that
+marks anything `|safe` is parsed every time). A document that does not have the
+proven shape is read the slow way instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+
+from lxml import etree
+
+from nianbao.report.prose import resolve_text
+from nianbao.datafile.reader import blank_report
+from nianbao.sources.docx.grid import W_MAIN
+from nianbao.sources.docx.package import MAIN_DOCUMENT, UnreadableDocx, parse_xml
+from nianbao.sources.docx.scan import ScannedBody, scan_body
+from nianbao.writing.filler import CompiledTemplate, render_context
+from nianbao.spec.form import Form
+from nianbao.report.model import Paragraph, Report, chinese_date
+from nianbao.report.office import Office
+from nianbao.reading.report import read_report
+from nianbao.spec.rules import CellKey
+from nianbao.spec.values import format_value
+from nianbao.writing.verify import VerificationFailed, verify_document_xml, verify_rendered
+
+_T, _P, _TBL, _BODY = (f"{{{W_MAIN}}}{tag}" for tag in ("t", "p", "tbl", "body"))
+# marks are numbers (the reader takes table 四's data row to be the first row holding
+# numbers), none of which a calibration's own cells hold
+_MARK_BASE = 9_000_000
+_MARK = re.compile(r"^9\d{6}$")
+_ESCAPED = "A&B <b>\"引号\" 'x' &amp;"
+_ESCAPED_LEAD = f"（一）标题。{_ESCAPED}"
+_SAMPLE_OFFICE = Office(id="", name="某机关", contact_unit="办公室", phone="0",
+                        address="某地", signature="某机关")
+
+
+@dataclass(frozen=True)
+class _Spot:
+    table: str
+    cell: CellKey
+
+
+class FastCheck:
+    """The proven cell positions of one template and form."""
+
+    def __init__(self, template: CompiledTemplate, form: Form) -> None:
+        self.template, self.form = template, form
+        year = form.first_year or form.last_year or 2021
+        sample = blank_report(form, _SAMPLE_OFFICE, "", year, dt.date(year + 1, 1, 20))
+        verify_rendered(sample, template.render(sample))  # the template, checked in full
+        self.spots = self._calibrate(sample)
+        self.scannable = template.escapes_everything and self._scan_agrees(sample)
+
+    def _calibrate(self, sample: Report) -> list[dict[int, _Spot]]:
+        """Render a distinct number in every cell; find each with the full reader (so
+        it is in the right row and column) and among its table's text nodes."""
+        ctx = render_context(sample)
+        marks: dict[int, _Spot] = {}
+        for tid, table in self.form.tables.items():
+            for cell in table.cells():
+                node = ctx[tid] if cell.row.id == "-" else ctx[tid][cell.row.id]
+                *parents, leaf = cell.column.id.split(".")
+                for part in parents:
+                    node = node[part]
+                node[leaf] = str(_MARK_BASE + len(marks))
+                marks[len(marks)] = _Spot(tid, cell.key)
+        document_xml = self.template.render_parts(ctx)[MAIN_DOCUMENT]
+        read = read_report(document_xml)
+        for number, spot in marks.items():
+            if read.tables[spot.table].get(spot.cell) != _MARK_BASE + number:
+                raise VerificationFailed(self.template.path, [
+                    f"模板中{self.form.tables[spot.table].describe(*spot.cell)}的位置不对"])
+        positions: list[dict[int, _Spot]] = []
+        for texts in _parsed_body(document_xml).tables:
+            found = {}
+            for index, text in enumerate(texts):
+                match = _MARK.match(text)
+                if match:
+                    found[index] = marks[int(text) - _MARK_BASE]
+            positions.append(found)
+        if sum(len(p) for p in positions) != len(marks):
+            raise VerificationFailed(self.template.path, ["模板中有的数字格重复或缺失"])
+        return positions
+
+    def _scan_agrees(self, sample: Report) -> bool:
+        """Whether the scan reads the template's documents as the XML parser does: with
+        every paragraph loop run (a paragraph with a run-in heading and one without, in
+        every section) and text that has to be escaped."""
+        varied = replace(sample, text={key: [Paragraph(text=_ESCAPED_LEAD), Paragraph(
+            text=_ESCAPED)] for key in sample.text}, title=_ESCAPED)
+        document_xml = self.template.render_parts(render_context(varied))[MAIN_DOCUMENT]
+        return scan_body(document_xml) == _parsed_body(document_xml)
+
+    def verify(self, report: Report, document_xml: bytes) -> None:
+        """Every cell and paragraph of a rendered document (its word/document.xml)
+        against the report; raises VerificationFailed."""
+        body = scan_body(document_xml) if self.scannable else _parsed_body(document_xml)
+        if len(body.tables) != len(self.spots):
+            verify_document_xml(report, document_xml)
+            return
+        problems = []
+        for texts, spots in zip(body.tables, self.spots, strict=True):
+            for index, spot in spots.items():
+                want = format_value(report.tables[spot.table].get(spot.cell))
+                found = texts[index] if index < len(texts) else None
+                if found != want:
+                    table = self.form.tables[spot.table]
+                    problems.append(f"{table.describe(*spot.cell)}：应为 {want}，"
+                                    f"文档中为 “{found}”")
+        problems += _missing_paragraphs(report, body.paragraphs)
+        if problems:
+            raise VerificationFailed(report.source or "", problems)
+
+
+def _parsed_body(document_xml: bytes) -> ScannedBody:
+    """What `scan_body` finds, found by the XML parser (which also proves the XML
+    well-formed)."""
+    try:
+        body = parse_xml(document_xml).find(_BODY)
+    except UnreadableDocx:
+        return ScannedBody()  # no tables: read the slow way, which names the problem
+    if body is None:
+        return ScannedBody()
+    return ScannedBody([_texts(tbl) for tbl in body.iterchildren(_TBL)],
+                       ["".join(_texts(p)) for p in body.iterchildren(_P)])
+
+
+def _texts(element: etree._Element) -> list[str]:
+    return [t.text or "" for t in element.iter(_T)]
+
+
+def _missing_paragraphs(report: Report, paragraphs: list[str]) -> list[str]:
+    """Every paragraph the report prints must be in the body, in order."""
+    printed = iter(paragraphs)
+    wanted = [report.full_title, *(p for ps in resolve_text(report).values() for p in ps),
+              report.office.signature, chinese_date(report.date)]
+    for paragraph in wanted:
+        if not any(paragraph == text for text in printed):
+            return [f"段落“{paragraph[:20]}”不在文档中（模板中的段落循环可能被改动）"]
+    return []

@@ -1,0 +1,63 @@
+"""A rendered document is read back and checked before it is saved, so a broken or
+restyled template can never produce a wrong report silently."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from nianbao.report.prose import resolve_text
+from nianbao.checking.rules import table_findings
+from nianbao.sources.docx.package import DocxPackage, UnreadableDocx
+from nianbao.report.model import Report
+from nianbao.reading.report import ReadReport, read_report
+from nianbao.spec.values import format_value
+
+
+class VerificationFailed(Exception):
+    def __init__(self, path: Path | str, findings: list[str]) -> None:
+        super().__init__("\n".join(findings))
+        self.path = path
+        self.findings = findings
+
+
+def verify_rendered(report: Report, document: bytes) -> None:
+    """Read the tables and prose of a freshly rendered .docx; every cell must hold the
+    report's value and every rule must hold. Raises VerificationFailed."""
+    verify_document_xml(report, DocxPackage(document).document_xml())
+
+
+def verify_document_xml(report: Report, document_xml: bytes) -> None:
+    """As `verify_rendered`, from the document's main part as rendered."""
+    try:
+        read = read_report(document_xml)
+    except UnreadableDocx:
+        raise VerificationFailed(report.source or "", [
+            "生成的文档不是有效的 XML：模板可能直接写入了标记（如 |safe），请改用原模板"]) from None
+    verify_read_back(report, read)
+
+
+def verify_read_back(report: Report, read: ReadReport,
+                     shown: Callable[[str], str] = str) -> None:
+    """Compare what was read back from a rendered document (a .docx, a web page) with
+    the report. `shown` turns a text as written into the text a reader of the medium
+    gets back (a web page collapses runs of spaces). Raises VerificationFailed."""
+    problems = [f.message for f in read.findings if f.severity == "error"]
+    problems += [f.message for f in table_findings(read.form, read.tables)]
+    if read.form.version != report.form.version:
+        problems.append(f"表格格式应为 {report.form.version}，读出的是 {read.form.version}")
+    for tid, table in report.form.tables.items():
+        got = read.tables.get(tid, {})
+        for cell in table.cells():
+            want = format_value(report.tables[tid].get(cell.key))
+            found = got.get(cell.key)
+            if cell.key in got and format_value(found) != want:
+                problems.append(f"{table.describe(*cell.key)}：应为 {want}，"
+                                f"文档中为 “{format_value(found)}”")
+    if read.title != shown(report.full_title):
+        problems.append(f"标题应为“{report.full_title}”，文档中为“{read.title}”")
+    for key, paragraphs in resolve_text(report).items():
+        if read.text.get(key, []) != [shown(p) for p in paragraphs]:
+            problems.append(f"“{key}”部分的段落与数据不一致（模板中的段落循环可能被改动）")
+    if problems:
+        raise VerificationFailed(report.source or "", problems)
