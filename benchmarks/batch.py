@@ -27,11 +27,11 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from nianbao.jobs.batch import run_batch
-from nianbao.datafile.reader import dump_report, load_report
+from nianbao.datafile.reader import load_report
+from nianbao.datafile.writer import dump_report
 from nianbao.writing.filler import render_context
-from nianbao.jobs.render import compiled_template, render_report
+from nianbao.writing.document import compiled_template, render_report
 from nianbao.resources import template_path
-from nianbao.spec.rules import derive
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -50,10 +50,10 @@ def make_data_files(folder: Path, count: int, seed: int = 1) -> None:
                 for column in table.columns:
                     if not table.is_derived("received", column.id):
                         typed[("carried_over", column.id)] = 0
-                        handled = derive(form, tid, typed)[("results_total", column.id)]
+                        handled = form.derive(tid, typed)[("results_total", column.id)]
                         typed[("received", column.id)] = handled + typed[
                             ("carried_forward", column.id)]
-            base.tables[tid] = derive(form, tid, typed)
+            base.tables[tid] = form.derive(tid, typed)
         (folder / f"office-{i:05d}.yaml").write_text(dump_report(base), encoding="utf-8")
 
 

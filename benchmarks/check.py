@@ -15,12 +15,12 @@ from pathlib import Path
 import docx
 from timing import median_ms, print_figures
 
-from nianbao.checking.check import check_document
-from nianbao.checking.rules import table_findings
+from nianbao.jobs.check import check_file
+from nianbao.checking.tables import table_findings
 from nianbao.datafile.reader import load_report
 from nianbao.sources.docx.body import read_body
-from nianbao.reading.report import read_report
-from nianbao.jobs.render import compiled_template
+from nianbao.reading.document import read_document_xml
+from nianbao.writing.document import compiled_template
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "pingtan-2021.yaml"
 
@@ -34,7 +34,7 @@ def main() -> None:
     path = Path(tempfile.mkdtemp()) / "report.docx"
     path.write_bytes(document)
     xml = zipfile.ZipFile(io.BytesIO(document)).read("word/document.xml")
-    read = read_report(xml)
+    read = read_document_xml(xml)
 
     def python_docx_tables() -> None:
         for table in docx.Document(io.BytesIO(document)).tables:
@@ -42,9 +42,9 @@ def main() -> None:
                 [cell.text for cell in row.cells]
 
     figures = {
-        "nianbao check (whole file)": median_ms(lambda: check_document(path), args.reports),
+        "nianbao check (whole file)": median_ms(lambda: check_file(path), args.reports),
         "  of which: XML to blocks and grids": median_ms(lambda: read_body(xml), args.reports),
-        "  of which: blocks to report": median_ms(lambda: read_report(xml), args.reports),
+        "  of which: blocks to report": median_ms(lambda: read_document_xml(xml), args.reports),
         "  of which: table rules": median_ms(lambda: table_findings(read.form, read.tables),
                                               args.reports),
         "python-docx: open + read table cells": median_ms(python_docx_tables, args.reports),

@@ -20,7 +20,7 @@ from timing import median_ms, print_figures
 
 from nianbao.datafile.reader import load_report
 from nianbao.writing.filler import render_context
-from nianbao.jobs.render import compiled_template, render_report
+from nianbao.writing.document import compiled_template, render_report
 from nianbao.resources import template_path
 from nianbao.writing.verify import verify_rendered
 

@@ -7,8 +7,9 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from nianbao.sources.docx.body import ParagraphBlock, TableBlock, read_body
-from nianbao.sources.docx.grid import Grid
+from nianbao.sources.blocks import ParagraphBlock, TableBlock
+from nianbao.sources.docx.body import read_body
+from nianbao.sources.blocks import Grid
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"

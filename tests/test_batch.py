@@ -145,7 +145,7 @@ def test_fast_path_writes_the_document_plain_docxtpl_writes(workdir: Path) -> No
     from jinja2.sandbox import SandboxedEnvironment
 
     from nianbao.writing.filler import render_context
-    from nianbao.jobs.render import compiled_template
+    from nianbao.writing.document import compiled_template
     from nianbao.resources import template_path
 
     report = load_report(workdir / "pingtan-2021.yaml")

@@ -12,13 +12,12 @@ from click.testing import CliRunner
 from handmade import T3, handmade_report
 from helpers import tables, texts
 
-from nianbao.checking.check import check_document
+from nianbao.jobs.check import check_file
 from nianbao.cli import main
 from nianbao.datafile.reader import load_report
 from nianbao.writing.filler import render_context
 from nianbao.report.model import Report
-from nianbao.jobs.render import compiled_template
-from nianbao.spec.rules import equations
+from nianbao.writing.document import compiled_template
 
 
 @pytest.fixture
@@ -49,7 +48,7 @@ def _check(path: Path, data: bytes, previous: Path | None = None) -> tuple[int, 
 def _cells(path: Path) -> list[tuple[str, str, str, str, str | None, str | None]]:
     """The errors found, by the cell they name (prose warnings left out: the edits
     below change tables, not the text that quotes them)."""
-    result = check_document(path)
+    result = check_file(path)
     return [(f.rule, f.severity, f.row, f.column, f.expected, f.found) for f in result.errors]
 
 
@@ -134,9 +133,9 @@ def test_every_changed_number_breaks_a_rule_of_that_cell(workdir: Path,
         value = pingtan.tables[tid][(row, column)]
         path = workdir / "m.docx"
         path.write_bytes(_document(pingtan, {(tid, row, column): str(value + 1)}))
-        related = [eq for eq in equations(pingtan.form, tid)
+        related = [eq for eq in pingtan.form.equations(tid)
                    if (row, column) in eq.left + eq.right]
-        findings = check_document(path).errors
+        findings = check_file(path).errors
         assert findings, (tid, row, column)
         allowed_cells = {(table.row(k[0]).label, k[1])
                          for eq in related for k in eq.left + eq.right}
@@ -157,7 +156,7 @@ def test_handmade_report_is_read_cell_by_cell(workdir: Path, pingtan: Report) ->
                             "其他", "总  计"]
     assert first[5][:4] == ["三、本年度办理结果", "(一)予以公开", "(一)予以公开", "２７"]
     assert first[5][4:] == ["０", "０", "２", "０", "１", "３０"]
-    result = check_document(path)
+    result = check_file(path)
     assert result.errors == []
     assert [f.message for f in result.warnings] == [
         "标题与正式格式不同，应为“四、政府信息公开行政复议、行政诉讼情况”",
@@ -165,9 +164,9 @@ def test_handmade_report_is_read_cell_by_cell(workdir: Path, pingtan: Report) ->
         "表三中的“(一)予以公开”与正式格式的“（一）予以公开”写法不同",
         "表三中的“（七）总  计”与正式格式的“（七）总计”写法不同",
     ]
-    from nianbao.checking.check import read_document
+    from nianbao.reading.document import read_file
 
-    assert read_document(path).tables == pingtan.tables
+    assert read_file(path).tables == pingtan.tables
 
 
 def test_handmade_report_with_a_blank_and_a_dash(workdir: Path) -> None:
@@ -188,7 +187,7 @@ def test_previous_year(workdir: Path, pingtan: Report) -> None:
              ("t2", "normative_documents", "in_force"): "731"}
     this.write_bytes(_document(pingtan, edits))
     last = workdir / "pingtan-2021.yaml"
-    assert [f for f in check_document(this).findings if f.severity == "error"] == []
+    assert [f for f in check_file(this).findings if f.severity == "error"] == []
     code, output = _check(this, this.read_bytes(), previous=last)
     assert code == 0, output
     this.write_bytes(_document(pingtan))
@@ -204,7 +203,7 @@ def test_prose_against_tables(workdir: Path) -> None:
     path = workdir / "hand.docx"
     path.write_bytes(handmade_report(prose=["本年度共收到71件申请，办结69件。",
                                             "本年度未收到政府信息公开申请。"]))
-    assert [(f.rule, f.message) for f in check_document(path).warnings if f.rule != "L"] == [
+    assert [(f.rule, f.message) for f in check_file(path).warnings if f.rule != "L"] == [
         ("P1", "正文“本年度共收到71件申请”：正文中的收到申请件数与表三"
                "“一、本年新收政府信息公开申请数量”的总计不一致（正文为 71，表中为 70）"),
         ("P6", "正文“本年度未收到政府信息公开申请”：正文说未收到申请，但表三"

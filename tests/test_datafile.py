@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from nianbao.cli import main
-from nianbao.datafile.reader import dump_report, load_report
+from nianbao.datafile.reader import load_report
+from nianbao.datafile.writer import dump_report
 from nianbao.errors import ProblemList
 
 

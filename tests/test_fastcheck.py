@@ -19,7 +19,7 @@ from nianbao.writing.fastcheck import FastCheck, _parsed_body
 from nianbao.writing.filler import CompiledTemplate, render_context
 from nianbao.spec.form import load_form
 from nianbao.report.model import Report
-from nianbao.jobs.render import compiled_template
+from nianbao.writing.document import compiled_template
 from nianbao.spec.values import format_value
 from nianbao.writing.verify import VerificationFailed
 

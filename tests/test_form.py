@@ -8,7 +8,8 @@ import re
 import pytest
 from helpers import shared
 
-from nianbao.spec.form import Node, load_form
+from nianbao.spec.form import load_form
+from nianbao.spec.tables import Node
 
 FORMAT_MD = shared("format.md")
 

@@ -14,8 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nianbao.sources.docx import Grid, ParagraphBlock, TableBlock, UnreadableDocx, read_table
-from nianbao.sources.docx.body import Block
+from nianbao.sources.blocks import UnreadableSource
+from nianbao.sources.docx import Grid, ParagraphBlock, TableBlock, read_table
+from nianbao.sources.blocks import Block
 from nianbao.sources.docx.package import parse_xml
 from nianbao.sources import html as html_source
 from nianbao.sources.html import UnreadableHtml, read_html
@@ -512,7 +513,7 @@ def test_many_rows_are_refused_quickly() -> None:
     with pytest.raises(UnreadableHtml, match="行数") as caught:
         read(page)
     assert time.perf_counter() - started < 2
-    assert isinstance(caught.value, UnreadableDocx)
+    assert isinstance(caught.value, UnreadableSource)
     assert "20000" in str(caught.value)
 
 
@@ -525,7 +526,7 @@ def test_rows_are_counted_over_all_tables() -> None:
 def test_huge_input_is_refused() -> None:
     with pytest.raises(UnreadableHtml, match="过大") as caught:
         read_html(b"<p>" + b" " * (40 * 1024 * 1024))
-    assert isinstance(caught.value, UnreadableDocx)
+    assert isinstance(caught.value, UnreadableSource)
 
 
 def test_too_many_columns_are_refused() -> None:
@@ -545,9 +546,9 @@ def test_deep_nesting_is_refused() -> None:
 
 
 def test_cells_and_positions_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
-    from nianbao.sources.docx import grid
+    from nianbao.sources import blocks
 
-    monkeypatch.setattr(grid, "MAX_CELLS", 20)  # the caps are shared with the .docx reader
+    monkeypatch.setattr(blocks, "MAX_CELLS", 20)  # the caps are shared with the .docx reader
     read(table(*(tr(td(), td()) for _ in range(10))))  # 20 cells, 20 positions
     with pytest.raises(UnreadableHtml, match="单元格"):
         read(table(*(tr(td(), td()) for _ in range(11))))

@@ -17,7 +17,7 @@ from nianbao.cli import main
 from nianbao.datafile.reader import load_report
 from nianbao.jobs.importing import import_report
 from nianbao.report.model import Report
-from nianbao.jobs.render import compiled_template, render_report
+from nianbao.writing.document import compiled_template, render_report
 
 
 def _invoke(*args: str) -> tuple[int, str]:
@@ -192,7 +192,7 @@ def _published_page(docx: Path) -> bytes:
     <br>, the tables as <td colspan rowspan> cells, navigation around it."""
     from helpers import document_blocks
 
-    from nianbao.sources.docx.body import ParagraphBlock
+    from nianbao.sources.blocks import ParagraphBlock
 
     body = []
     for block in document_blocks(docx):

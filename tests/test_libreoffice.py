@@ -66,7 +66,7 @@ def test_libreoffice_saved_report_renders_from_its_own_save(workdir: Path) -> No
     import zipfile
 
     from nianbao.datafile.reader import load_report
-    from nianbao.reading.report import read_report
+    from nianbao.reading.document import read_document_xml
 
     docx = workdir / "pingtan-2021.docx"
     assert CliRunner().invoke(main, ["render", "pingtan-2021.yaml"]).exit_code == 0
@@ -77,7 +77,7 @@ def test_libreoffice_saved_report_renders_from_its_own_save(workdir: Path) -> No
                     "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(resaved_dir),
                     str(docx)], check=True, capture_output=True, timeout=240)
     with zipfile.ZipFile(resaved_dir / "pingtan-2021.docx") as package:
-        read = read_report(package.read("word/document.xml"))
+        read = read_document_xml(package.read("word/document.xml"))
     assert read.tables == load_report(workdir / "pingtan-2021.yaml").tables
     assert [f for f in read.findings if f.severity == "error"] == []
 

@@ -12,14 +12,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nianbao.checking.rules import table_findings
-from nianbao.datafile.reader import blank_report
+from nianbao.checking.tables import table_findings
+from nianbao.report.blank import blank_report
 from nianbao.spec.form import load_form
 from nianbao.report.model import Paragraph, Report
 from nianbao.report.office import Office
-from nianbao.reading.report import read_report
-from nianbao.jobs.render import compiled_template, render_report
-from nianbao.spec.rules import derive
+from nianbao.reading.document import read_document_xml
+from nianbao.writing.document import compiled_template, render_report
 
 OFFICE = Office(id="x", name="某某县人民政府办公室", contact_unit="办公室", phone="0000-1234567",
                 address="某某县某某路1号", signature="某某县人民政府办公室")
@@ -46,7 +45,7 @@ def reports(draw: st.DrawFn, version: str = "2021") -> Report:
                 typed[cell.key] = draw(st.integers(-999, 999))
             else:
                 typed[cell.key] = draw(counts)
-        report.tables[tid] = derive(form, tid, typed)
+        report.tables[tid] = form.derive(tid, typed)
     # make the table 三 balance hold: 四 carries forward what was not handled
     t3 = report.tables["t3"]
     for column in form.tables["t3"].columns:
@@ -55,16 +54,16 @@ def reports(draw: st.DrawFn, version: str = "2021") -> Report:
     for column in form.tables["t3"].columns:
         if form.tables["t3"].is_derived("received", column.id):
             continue
-        handled = derive(form, "t3", fixed)[("results_total", column.id)]
+        handled = form.derive("t3", fixed)[("results_total", column.id)]
         fixed[("received", column.id)] = handled + fixed[("carried_forward", column.id)]
-    report.tables["t3"] = derive(form, "t3", fixed)
+    report.tables["t3"] = form.derive("t3", fixed)
     report.text["overview"] = [Paragraph(text=t) for t in draw(st.lists(text, max_size=3))]
     return report
 
 
 def _read(document: bytes):
     with zipfile.ZipFile(io.BytesIO(document)) as package:
-        return read_report(package.read("word/document.xml"))
+        return read_document_xml(package.read("word/document.xml"))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

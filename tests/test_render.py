@@ -208,7 +208,7 @@ def test_existing_output_is_kept_without_force(workdir: Path) -> None:
 
 
 def test_template_is_compiled_once_per_process() -> None:
-    from nianbao.jobs.render import compiled_template
+    from nianbao.writing.document import compiled_template
 
     assert compiled_template(None, "2021") is compiled_template(None, "2021")
     assert compiled_template(None, "2019") is not compiled_template(None, "2021")

@@ -21,7 +21,7 @@ from nianbao.cli import main
 from nianbao.datafile.reader import load_report
 from nianbao.jobs.importing import import_report
 from nianbao.report.model import Paragraph, Report
-from nianbao.reading.report import read_blocks
+from nianbao.reading.document import read_blocks
 from nianbao.sources.html import read_html
 from nianbao.writing.webpage import render_page
 

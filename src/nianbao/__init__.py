@@ -1,25 +1,25 @@
 """nianbao (年报): the annual report on government information disclosure
 (政府信息公开工作年度报告) in the official format of 国办公开办函〔2021〕30号.
 
-The library behind the `nianbao` command, usable from Python:
+The library behind the `nianbao` command. Its calls are in `nianbao.api`, also
+reachable from here (imported on first use, so that `import nianbao.sources.docx`
+loads neither the template machinery nor Jinja):
 
-    from nianbao import load_report, compiled_template, render_report
+    from nianbao import load_report, render_docx
     report = load_report(Path("2024.yaml"))
-    docx_bytes = render_report(report, compiled_template(None, report.form.version))
+    docx_bytes = render_docx(report)
 """
+
+from __future__ import annotations
+
+from typing import Any
 
 __version__ = "0.1.0"
 
-from nianbao.datafile.reader import blank_report, dump_report, load_report
-from nianbao.spec.form import form_for_year, load_form
-from nianbao.jobs.render import compiled_template, render_report
 
-__all__ = [
-    "blank_report",
-    "compiled_template",
-    "dump_report",
-    "form_for_year",
-    "load_form",
-    "load_report",
-    "render_report",
-]
+def __getattr__(name: str) -> Any:
+    from nianbao import api
+
+    if name in api.__all__:
+        return getattr(api, name)
+    raise AttributeError(f"module 'nianbao' has no attribute {name!r}")

@@ -6,7 +6,6 @@ traceback: exit code 1 for wrong data or failed checks, 2 for unusable input or 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sys
@@ -14,33 +13,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from nianbao import __version__
-from nianbao.report.aggregate import aggregate
-from nianbao.jobs.batch import STATUS, add_pdfs, data_files, run_batch, write_summary
-from nianbao.checking.check import CheckResult, UnusableInput, check_document, documents_in, previous_tables
-from nianbao.datafile.reader import blank_report, draft_marks, dump_report, load_report
-from nianbao.writing.filler import TemplateProblem
-from nianbao.spec.form import form_for_year, load_form
-from nianbao.jobs.importing import import_report
-from nianbao.report.office import dump_office, is_path_ref, load_office, profile_name
-from nianbao.writing.output import OutputExists, write_atomic
-from nianbao.writing.pdf import (
-    DEBIAN_PACKAGES,
-    PdfResult,
-    SofficeMissing,
-    convert_to_pdf,
-    find_soffice,
-    preflight,
-)
-from nianbao.errors import Problem, ProblemList
-from nianbao.jobs.render import compiled_template, prose_warnings, render_report, todo_warnings
-from nianbao.report.rollover import roll_over
-from nianbao.writing.verify import VerificationFailed
-from nianbao.writing.webpage import render_page
+from nianbao.errors import NianbaoError
+
+if TYPE_CHECKING:
+    from nianbao.checking.report import CheckResult
+    from nianbao.writing.pdf import PdfResult
 
 
 def _fail(lines: list[str], code: int) -> None:
@@ -54,15 +36,8 @@ def _clerk_errors() -> Iterator[None]:
     """Turn the library's exceptions into messages and exit codes."""
     try:
         yield
-    except ProblemList as exc:
-        _fail([str(p) for p in exc.problems], exc.exit_code)
-    except OutputExists as exc:
-        _fail([f"{exc.args[0]}: 文件已存在，未覆盖（确需覆盖请加 --force）"], 2)
-    except (TemplateProblem, SofficeMissing) as exc:
-        _fail([str(exc)], 2)
-    except VerificationFailed as exc:
-        heading = f"{exc.path}: 生成的报告未通过核对，未写出文件："
-        _fail([heading] + [f"  {f}" for f in exc.findings], 1)
+    except NianbaoError as exc:
+        _fail(exc.lines(), exc.exit_code)
     except OSError as exc:
         _fail([f"{exc.filename or ''}: 无法写入：{exc.strerror}"], 2)
 
@@ -120,21 +95,24 @@ def render(data: Path, output: Path | None, template: Path | None, force: bool,
     The data are checked first (every problem listed, nothing written); the document is
     read back and its tables checked before it is saved under its final name.
     """
+    from nianbao.jobs.render import Outputs, render_one, write
+
     if html and (template or with_pdf):
         raise click.UsageError("--html 生成网页，不能与 --template 或 --pdf 同时使用")
-    report = load_report(data, list(offices))
     output = output or data.with_suffix(".html" if html else ".docx")
     if with_pdf:
+        from nianbao.writing.pdf import preflight
+
         preflight([output], force=force)
-    document = render_page(report) if html else \
-        render_report(report, compiled_template(template, report.form.version))
-    write_atomic(output, document, force=force)
-    for warning in todo_warnings(report):
-        click.echo(str(warning), err=True)
-    for finding in prose_warnings(report):
-        click.echo(f"{data}: 警告 [{finding.rule}] {finding.message}", err=True)
-    click.echo(f"已生成 {output}（{report.full_title}）")
+    outputs = Outputs(html=output) if html else Outputs(docx=output, template=template)
+    rendered = render_one(data, outputs, list(offices))
+    write(rendered, force=force)
+    for warning in rendered.warnings:
+        click.echo(warning, err=True)
+    click.echo(f"已生成 {output}（{rendered.report.full_title}）")
     if with_pdf:
+        from nianbao.writing.pdf import convert_to_pdf
+
         _report_pdf(convert_to_pdf([output], force=force))
 
 
@@ -145,6 +123,9 @@ def render(data: Path, output: Path | None, template: Path | None, force: bool,
 def pdf(files: tuple[Path, ...], force: bool) -> None:
     """Print preview: each report .docx (or those in the folders named) to a PDF beside
     it, through LibreOffice, with the official fonts shown in Simplified-Chinese faces."""
+    from nianbao.jobs.check import documents_in
+    from nianbao.writing.pdf import convert_to_pdf
+
     documents = documents_in(list(files))
     if not documents:
         _fail(["没有找到要转换的 .docx 文件"], 2)
@@ -152,6 +133,8 @@ def pdf(files: tuple[Path, ...], force: bool) -> None:
 
 
 def _report_pdf(result: PdfResult) -> None:
+    from nianbao.writing.pdf import DEBIAN_PACKAGES
+
     if result.missing_fonts:
         click.echo(f"警告：未安装字体 {'、'.join(result.missing_fonts)}，PDF 中的文字可能换用其他"
                    f"字体或显示为方框；请安装：sudo apt-get install {DEBIAN_PACKAGES}", err=True)
@@ -176,13 +159,16 @@ def check(files: tuple[Path, ...], previous: Path | None, output_format: str) ->
     prose that contradicts the tables. Exit 0: no errors (warnings allowed); 1: errors;
     2: a file could not be read as a report.
     """
+    from nianbao.errors import Unusable
+    from nianbao.jobs.check import check_file, documents_in, previous_tables
+
     last = None
     if previous is not None:
         try:
             last = previous_tables(previous)
-        except UnusableInput as exc:
+        except Unusable as exc:
             _fail([f"{previous}: 无法作为上年报告读取：{exc}"], 2)
-    results = [check_document(path, last) for path in documents_in(list(files))]
+    results = [check_file(path, last) for path in documents_in(list(files))]
     if not results:
         _fail(["没有找到要检查的 .docx 文件"], 2)
     for result in results:
@@ -195,7 +181,7 @@ def check(files: tuple[Path, ...], previous: Path | None, output_format: str) ->
     if output_format == "text":
         for result in results:
             click.echo(_summary(result))
-    sys.exit(max(_exit_code(r) for r in results))
+    sys.exit(max(r.exit_code for r in results))
 
 
 def _summary(result: CheckResult) -> str:
@@ -204,10 +190,6 @@ def _summary(result: CheckResult) -> str:
     verdict = "未通过" if result.errors else "通过"
     return (f"{result.file}: {verdict}（{result.form} 格式，{len(result.errors)} 个错误，"
             f"{len(result.warnings)} 个警告）")
-
-
-def _exit_code(result: CheckResult) -> int:
-    return 2 if result.unusable else 1 if result.errors else 0
 
 
 @main.command()
@@ -226,14 +208,20 @@ def new(office_path: Path, year: int, output: Path, version: str | None, force: 
 
     Paragraphs marked 【待填写】 are the clerk's to write; render warns while any remain.
     """
+    from nianbao.datafile.profiles import load_office
+    from nianbao.datafile.writer import dump_report
+    from nianbao.errors import Problem, ProblemList
+    from nianbao.report.blank import blank_report
+    from nianbao.spec.form import form_for_year, load_form
+    from nianbao.writing.output import write_atomic
+
     office = load_office(office_path)
     form = load_form(version) if version else form_for_year(year)
     if not form.covers(year):
         raise ProblemList([Problem(output, None, "--form",
                                    f"{year}年度应使用 {form_for_year(year).version} 格式")],
                           usable=False)
-    ref = _office_ref(office_path, output)
-    report = blank_report(form, office, ref, year, dt.date(year + 1, 1, 20))
+    report = blank_report(form, office, _office_ref(office_path, output), year)
     write_atomic(output, dump_report(report).encode("utf-8"), force=force)
     click.echo(f"已生成数据文件 {output}：请填写表格数字和标有“【待填写】”的段落")
 
@@ -267,9 +255,15 @@ def import_(source: Path, output: Path, office_ref: str | None, force: bool) -> 
     blank or not numbers are reported and kept as found, so render names them until
     fixed; totals are recomputed, and totals that did not add up are reported.
     """
+    from nianbao.datafile.profiles import dump_office, profile_name
+    from nianbao.datafile.writer import dump_report
+    from nianbao.errors import OutputExists, Unusable
+    from nianbao.jobs.importing import import_report
+    from nianbao.writing.output import write_atomic
+
     try:
         imported = import_report(source)
-    except UnusableInput as exc:
+    except Unusable as exc:
         _fail([f"{source}: 无法导入：{exc}"], 2)
     report = imported.report
     if output.exists() and not force:
@@ -306,6 +300,13 @@ def rollover(data: Path, output: Path, force: bool, offices: tuple[Path, ...]) -
     starting value (marked for review); every other count 0; this year's own paragraphs
     kept as a draft, each marked 【待更新】 (render and check warn while marks remain).
     """
+    from nianbao.datafile.profiles import is_path_ref
+    from nianbao.datafile.reader import load_report
+    from nianbao.datafile.writer import dump_report
+    from nianbao.report.drafts import draft_marks
+    from nianbao.report.rollover import roll_over
+    from nianbao.writing.output import write_atomic
+
     result = roll_over(load_report(data, list(offices)))
     draft = result.report
     if output.resolve().parent != data.resolve().parent and is_path_ref(draft.office_ref) \
@@ -340,10 +341,14 @@ def batch(folder: Path, output_dir: Path, jobs: int, force: bool, html: bool,
     Reports already in OUTPUT_DIR are kept (a batch that was interrupted completes the
     rest when run again). Exit 1 if any data file failed.
     """
+    from nianbao.jobs.batch import STATUS, add_pdfs, data_files, run_batch, write_summary
+
     files = data_files(folder)
     if not files:
         _fail([f"{folder}: 没有找到数据文件（.yaml）"], 2)
     if with_pdf:
+        from nianbao.writing.pdf import find_soffice
+
         find_soffice()  # before hours of rendering, not after
     rows = []
     with click.progressbar(run_batch(folder, output_dir, jobs, force, list(offices), html),
@@ -386,6 +391,12 @@ def aggregate_(data: tuple[Path, ...], office_path: Path, output: Path, force: b
     Tables 二, 三 and 四 and the fees are summed cell by cell; totals are derived again.
     Its prose is the standard skeleton, to be written by the compiling body.
     """
+    from nianbao.datafile.profiles import load_office
+    from nianbao.datafile.reader import load_report
+    from nianbao.datafile.writer import dump_report
+    from nianbao.report.aggregate import aggregate
+    from nianbao.writing.output import write_atomic
+
     reports = [load_report(path, list(offices)) for path in data]
     ref = _office_ref(office_path, output)
     total = aggregate(reports, load_office(office_path), ref)

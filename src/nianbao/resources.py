@@ -32,9 +32,10 @@ def config_path(*parts: str) -> Path:
     return data_root().joinpath("config", *parts)
 
 
+@cache
 def read_config(*parts: str) -> Any:
-    """A file of config/, parsed (libyaml's parser where PyYAML has it: the forms are
-    read by every batch worker as it starts)."""
+    """A file of config/, parsed once per process (libyaml's parser where PyYAML has it:
+    the forms are read by every batch worker as it starts). Callers only read it."""
     with config_path(*parts).open(encoding="utf-8") as f:
         return yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nianbao.sources.docx import DocxPackage, Grid, TableBlock, UnreadableDocx, read_body, read_table
+from nianbao.sources import blocks
 from nianbao.sources.docx import grid as grid_module
 from nianbao.sources.docx.package import parse_xml
 
@@ -375,11 +376,11 @@ def test_huge_spans_are_refused(read_grid: ReadGrid) -> None:
 
 
 def test_row_and_cell_caps(read_grid: ReadGrid, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(grid_module, "MAX_ROWS", 5)
+    monkeypatch.setattr(blocks, "MAX_ROWS", 5)
     with pytest.raises(UnreadableDocx, match="行数"):
         read_grid(tbl(*[tr(tc("a")) for _ in range(6)], columns=1))
-    monkeypatch.setattr(grid_module, "MAX_ROWS", 1000)
-    monkeypatch.setattr(grid_module, "MAX_CELLS", 10)
+    monkeypatch.setattr(blocks, "MAX_ROWS", 1000)
+    monkeypatch.setattr(blocks, "MAX_CELLS", 10)
     with pytest.raises(UnreadableDocx, match="单元格"):
         read_grid(tbl(*[tr(tc("a"), tc("b")) for _ in range(6)], columns=2))
     with pytest.raises(UnreadableDocx, match="单元格"):  # positions, not only cells

@@ -1,8 +1,7 @@
-"""The data file of one office and year: reading it into a `Report`, writing one out.
+"""Reading the data file of one office and year into a `Report`.
 
-Reading collects every problem of the file before it stops, each with the file, the
-line and the official label, in Chinese. Writing produces the same layout a clerk
-edits: official labels as keys beside every number, comments in Chinese.
+Every problem of the file is collected before it stops, each with the file, the line and
+the official label, in Chinese, so a clerk fixes a data file in one pass.
 """
 
 from __future__ import annotations
@@ -13,76 +12,24 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from nianbao.report.prose import standard_ids, standard_label
-from nianbao.checking.rules import equation_finding
-from nianbao.spec.form import FORM_VERSIONS, Form, Table, form_for_year, load_form
-from nianbao.report.model import Paragraph, Report
-from nianbao.report.office import Office, find_profile, load_office
-from nianbao.errors import Problem, ProblemList
-from nianbao.resources import read_config
-from nianbao.spec.rules import CellKey, TableValues, derive, equations
-from nianbao.spec.values import coerce, format_value, type_problem, unprintable
+from nianbao.datafile.profiles import find_profile, load_office
+from nianbao.datafile.settings import field_label, settings
 from nianbao.datafile.yamlfile import LineDict, LineList, load_yaml
+from nianbao.errors import Problem, ProblemList
+from nianbao.report.model import Paragraph, Report
+from nianbao.report.office import Office
+from nianbao.report.prose import standard_ids, standard_label
+from nianbao.spec.findings import ERROR, wrong_cell
+from nianbao.spec.form import FORM_VERSIONS, Form, form_for_year, load_form, report_years
+from nianbao.spec.labels import normalize_label
+from nianbao.spec.rules import BalanceRule, TableValues
+from nianbao.spec.tables import CellKey, KeyTree, Table
+from nianbao.spec.values import coerce, format_value, type_problem, unprintable
 
 MAX_PARAGRAPH_CHARS = 20_000
-KeyTree = dict[str, Any]  # label -> KeyTree, or a CellKey at a leaf
-
-
-@cache
-def settings() -> dict[str, Any]:
-    """config/datafile.yaml: keys, labels and comments of the non-table parts."""
-    return read_config("datafile.yaml")
-
-
-def draft_marks() -> tuple[str, str]:
-    """The marks of draft text: to be written (【待填写】), to be updated (【待更新】)."""
-    return settings()["todo_marker"], settings()["review_marker"]
-
-
-def key_tree(table: Table) -> KeyTree:
-    """The nesting of a table in a data file, by official labels, down to the cells
-    (made once per table: every data file of a batch is read against it)."""
-    known = _key_trees.get(id(table))
-    if known is None or known[0] is not table:
-        known = _key_trees[id(table)] = (table, _key_tree(table))
-    return known[1]
-
-
-_key_trees: dict[int, tuple[Table, KeyTree]] = {}
-
-
-def _key_tree(table: Table) -> KeyTree:
-    if table.layout == "grouped":
-        return {
-            g.label: {r.label: {c.label: (r.id, c.id) for c in g.columns} for r in g.rows}
-            for g in table.groups
-        }
-    if table.layout == "single_row":
-        return _column_keys(table.column_tree, ())
-    return _row_keys(table, table.row_tree)
-
-
-def _column_keys(nodes: Any, ids: tuple[str, ...]) -> KeyTree:
-    tree: KeyTree = {}
-    for node in nodes:
-        node_ids = ids + ((node.id,) if node.id else ())
-        tree[node.label] = ("-", ".".join(node_ids)) if node.is_leaf else _column_keys(
-            node.children, node_ids)
-    return tree
-
-
-def _row_keys(table: Table, nodes: Any) -> KeyTree:
-    return {
-        node.label: {c.label: (node.id, c.id) for c in table.columns}
-        if node.is_leaf else _row_keys(table, node.children)
-        for node in nodes
-    }
 
 
 def _leaves(tree: KeyTree) -> Iterator[CellKey]:
@@ -91,13 +38,6 @@ def _leaves(tree: KeyTree) -> Iterator[CellKey]:
             yield sub
         else:
             yield from _leaves(sub)
-
-
-@lru_cache(maxsize=4096)
-def normalize_label(label: str) -> str:
-    """Labels compared the way a clerk sees them: full/half width alike, spaces ignored."""
-    text = unicodedata.normalize("NFKC", str(label))
-    return re.sub(r"\s+", "", text).replace("“", '"').replace("”", '"')
 
 
 class _Reader:
@@ -132,7 +72,7 @@ class _Reader:
                       source=self.path)
 
     def field_label(self, key: str) -> str:
-        return f"{key}（{settings()['fields'][key]['label']}）"
+        return field_label(key)
 
     def unknown_keys(self, raw: LineDict, form: Form) -> None:
         known = list(settings()["fields"]) + [t.key for t in form.tables.values()]
@@ -149,17 +89,16 @@ class _Reader:
         version = raw.get("form")
         year = raw.get("year")
         if version is None:
-            return form_for_year(year) if isinstance(year, int) and 1990 < year < 2200 \
-                else load_form("2021")
+            return form_for_year(year) if year in report_years() else load_form(FORM_VERSIONS[0])
         if str(version) not in FORM_VERSIONS:
             self.problem(raw.lines["form"], self.field_label("form"),
                          f"应为 {' 或 '.join(FORM_VERSIONS)}，填写的是 “{version}”")
-            return load_form("2021")
+            return load_form(FORM_VERSIONS[0])
         form = load_form(str(version))
         if isinstance(year, int) and not form.covers(year):
             self.problem(raw.lines["form"], self.field_label("form"),
                          f"{year}年度应使用 {form_for_year(year).version} 格式的表格"
-                         if 1990 < year < 2200 else "与报告年度不符")
+                         if year in report_years() else "与报告年度不符")
         return form
 
     def year(self, raw: LineDict) -> int | None:
@@ -167,9 +106,10 @@ class _Reader:
             self.problem(raw.line, self.field_label("year"), "缺少此项")
             return None
         year = raw["year"]
-        if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
+        years = report_years()
+        if isinstance(year, bool) or not isinstance(year, int) or year not in years:
             self.problem(raw.lines["year"], self.field_label("year"),
-                         f"应为四位年份，如 2024，填写的是 “{year}”")
+                         f"应为四位年份（{years[0]}–{years[-1]}），如 2024，填写的是 “{year}”")
             return None
         return year
 
@@ -302,9 +242,9 @@ class _Reader:
         if table.key not in raw:
             self.problem(raw.line, table.key, "缺少此表")
             return values
-        self.walk(table, key_tree(table), raw[table.key], raw.lines[table.key], [table.key],
+        self.walk(table, table.key_tree, raw[table.key], raw.lines[table.key], [table.key],
                   values, given_derived)
-        full = derive(form, table.id, values)
+        full = form.derive(table.id, values)
         for cell, (given, line) in given_derived.items():
             computed = full.get(cell)
             if computed is not None and given != computed:
@@ -317,15 +257,13 @@ class _Reader:
     def balance(self, form: Form, table: Table, values: TableValues) -> None:
         """Rules a clerk's numbers must satisfy beyond the totals (R3.3, the printed
         勾稽 note), reported at the line of the row they name."""
-        for rule in form.rules:
-            if rule.kind != "balance" or rule.spec["table"] != table.id:
-                continue
-            for eq in equations(form, table.id):
-                finding = equation_finding(table, eq, rule.spec["message"], values) \
-                    if eq.rule == rule.id else None
-                if finding:
-                    self.problem(self.lines.get((table.id, eq.right[-1][0])), "",
-                                 finding.message)
+        messages = {rule.id: rule.message for rule in form.equation_rules
+                    if isinstance(rule, BalanceRule)}
+        for eq in form.equations(table.id):
+            violation = eq.violation(values) if eq.rule in messages else None
+            if violation:
+                finding = wrong_cell(eq.rule, ERROR, table, *violation, messages[eq.rule])
+                self.problem(self.lines.get((table.id, eq.blamed[0])), "", finding.message)
 
     def walk(self, table: Table, tree: KeyTree, raw: Any, line: int, path: list[str],
              values: TableValues, given_derived: dict[CellKey, tuple[Any, int]]) -> None:
@@ -381,123 +319,3 @@ def load_report(path: Path, offices: list[Path] | None = None) -> Report:
     return _Reader(Path(path), offices or []).read()
 
 
-# --- writing ---------------------------------------------------------------------------
-
-def _scalar(value: Any, *, flow: bool = False) -> str:
-    """One YAML scalar, quoted only where YAML needs it (`flow`: inside {...})."""
-    text = yaml.safe_dump(value, allow_unicode=True, width=10**9, default_flow_style=True)
-    text = text.strip()
-    if text.endswith("\n..."):
-        text = text[: -len("\n...")]
-    if text.endswith("..."):
-        text = text[:-3].rstrip()
-    if flow and isinstance(value, str) and re.search(r"[,\[\]{}]", text) \
-            and not text.startswith(("'", '"')):
-        text = yaml.safe_dump(value, allow_unicode=True, width=10**9, default_style='"').strip()
-    return text
-
-
-def _line(indent: int, key: str, value: str = "", comment: str = "") -> str:
-    text = f"{'  ' * indent}{_scalar(key)}:" + (f" {value}" if value else "")
-    return f"{text}  # {comment}" if comment else text
-
-
-def dump_report(report: Report) -> str:
-    """A data file for the report, in the layout a clerk edits. Derived cells are left
-    out: they are computed on every read."""
-    s = settings()
-    f = s["fields"]
-    out = [s["header"], ""]
-    out.append(_line(0, "office", _scalar(report.office_ref or report.office.id),
-                     f["office"]["comment"]))
-    out.append(_line(0, "year", str(report.year), f["year"]["label"]))
-    out.append(_line(0, "form", _scalar(report.form.version), f"{f['form']['label']}："
-                     f"{f['form']['comment']}"))
-    out.append(_line(0, "date", report.date.isoformat(), f"{f['date']['label']}："
-                     f"{f['date']['comment']}"))
-    if report.title:
-        out.append(_line(0, "title", _scalar(report.title), f["title"]["label"]))
-    else:
-        out.append(f"# title: …  # {f['title']['label']}：{f['title']['comment']}")
-    out.append("")
-    out.append(_line(0, "text", "", f"{f['text']['label']}：{f['text']['comment']}"))
-    for key, paragraphs in report.text.items():
-        comment = s["preamble"]["label"] if key == "preamble" else report.form.section(key).heading
-        out.append(_line(1, key, "" if paragraphs else "[]", comment))
-        for p in paragraphs:
-            if p.standard:
-                out.append(f"    - {{standard: {p.standard}}}  # 标准段落："
-                           f"{standard_label(p.standard)}")
-            else:
-                out.append(f"    - {_scalar(p.text)}")
-    out.append("")
-    fee_fields = s["fees"]["fields"]
-    out.append(_line(0, "fees", "", f["fees"]["comment"]))
-    for key, spec in fee_fields.items():
-        out.append(_line(1, spec["label"], format_value(report.fees.get(key, 0))))
-    for table in report.form.tables.values():
-        out.append("")
-        out.extend(_dump_table(report.form, table, report.tables[table.id], report.row_notes))
-    return "\n".join(out) + "\n"
-
-
-def _dump_table(form: Form, table: Table, values: TableValues,
-                notes: dict[tuple[str, str], str]) -> list[str]:
-    heading = form.section(table.section).heading
-    lines = [_line(0, table.key, "", heading + "（各“总计”由程序计算）")]
-
-    def emit(tree: KeyTree, indent: int) -> None:
-        for label, sub in tree.items():
-            if isinstance(sub, tuple):
-                continue
-            if all(isinstance(v, tuple) for v in sub.values()):
-                cells = [(lab, c) for lab, c in sub.items() if not table.is_derived(*c)]
-                if not cells:
-                    lines.append(f"{'  ' * indent}# {label}：由程序计算")
-                    continue
-                flow = ", ".join(f"{_scalar(lab, flow=True)}: {_value(values.get(c))}"
-                                 for lab, c in cells)
-                row_id = next(iter(sub.values()))[0]
-                lines.append(_line(indent, label, "{" + flow + "}",
-                                   notes.get((table.id, row_id), "")))
-            else:
-                lines.append(_line(indent, label))
-                emit(sub, indent + 1)
-
-    tree = key_tree(table)
-    if table.layout == "single_row" and all(isinstance(v, tuple) for v in tree.values()):
-        emit({table.key: tree}, 0)
-        return lines[1:]
-    emit(tree, 1)
-    return lines
-
-
-def _value(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, str):
-        return _scalar(value, flow=True)
-    return format_value(value)
-
-
-def blank_report(form: Form, office: Office, office_ref: str, year: int,
-                 date: dt.date) -> Report:
-    """A report to start from: zeros in every typed cell, the skeleton prose of
-    config/datafile.yaml (standard paragraphs and todo marks)."""
-    skeleton = settings()["skeleton"]
-    text = {
-        key: [Paragraph(standard=item["standard"]) if isinstance(item, dict)
-              else Paragraph(text=item) for item in skeleton.get(key, [])]
-        for key in ["preamble"] + [s.id for s in form.sections]
-    }
-    tables = {
-        tid: derive(form, tid, {c.key: _zero(c.column.type) for c in table.cells()
-                                if not table.is_derived(*c.key)})
-        for tid, table in form.tables.items()
-    }
-    return Report(form=form, office=office, year=year, date=date, text=text, tables=tables,
-                  office_ref=office_ref)
-
-
-def _zero(type_: str) -> int | Decimal:
-    return Decimal(0) if type_ in ("amount", "money_text") else 0

@@ -19,15 +19,11 @@ from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from nianbao.datafile.reader import load_report
-from nianbao.writing.filler import TemplateProblem
-from nianbao.writing.output import OutputExists, remove_stale_temporaries, write_atomic
-from nianbao.writing.pdf import convert_to_pdf, pdf_path
-from nianbao.errors import ProblemList
-from nianbao.jobs.render import compiled_template, prose_warnings, render_report, todo_warnings
-from nianbao.writing.verify import VerificationFailed
-from nianbao.writing.webpage import render_page
 from nianbao.datafile.yamlfile import YAML_SUFFIXES
+from nianbao.errors import NianbaoError
+from nianbao.jobs.render import Outputs, Rendered, render_one, write
+from nianbao.writing.output import remove_stale_temporaries, write_atomic
+from nianbao.writing.pdf import convert_to_pdf, pdf_path
 
 SUMMARY_COLUMNS = ("data_file", "office", "status", "errors", "warnings", "output", "messages")
 STATUS = {"ok": "已生成", "failed": "失败", "skipped": "已存在，未覆盖"}
@@ -84,46 +80,40 @@ Task = tuple[str, str, bool, list[str], bool]  # data file, output, force, offic
 
 
 def _render(data: Path, output: Path, force: bool, offices: list[Path], html: bool
-            ) -> tuple[BatchRow, dict[Path, bytes]]:
+            ) -> tuple[BatchRow, Rendered | None]:
     """A data file's documents, checked, ready to be written (none when it failed or
-    its outputs are there already)."""
+    its outputs are there already): the one pipeline of `nianbao render`, with the fast
+    read-back."""
     row = BatchRow(str(data), output=str(output))
     page = output.with_suffix(".html")
     missing = [t for t in ([output, page] if html else [output]) if force or not t.exists()]
     if not missing:
         row.status = "skipped"
-        return row, {}
-    documents: dict[Path, bytes] = {}
+        return row, None
+    outputs = Outputs(docx=output if output in missing else None,
+                      html=page if page in missing else None, fast=True)
     try:
-        report = load_report(data, offices)
-        row.office = report.office.name
-        if output in missing:
-            documents[output] = render_report(
-                report, compiled_template(None, report.form.version), fast=True)
-        if page in missing:
-            documents[page] = render_page(report)
-    except ProblemList as exc:
-        return _failed(row, [str(p) for p in exc.problems]), {}
-    except VerificationFailed as exc:
-        return _failed(row, ["生成的报告未通过核对：" + f for f in exc.findings]), {}
-    except (TemplateProblem, OSError) as exc:
-        return _failed(row, [str(exc)]), {}
+        rendered = render_one(data, outputs, offices)
+    except NianbaoError as exc:
+        return _failed(row, exc.lines()), None
+    except OSError as exc:
+        return _failed(row, [f"{exc.filename or data}: 无法读取：{exc.strerror}"]), None
+    row.office = rendered.report.office.name
     row.status = "ok"
-    warnings = [str(w) for w in todo_warnings(report)]
-    warnings += [f.message for f in prose_warnings(report)]
-    row.warnings, row.messages = len(warnings), warnings
-    return row, documents
+    row.warnings, row.messages = len(rendered.warnings), rendered.warnings
+    return row, rendered
 
 
-def _write(row: BatchRow, documents: dict[Path, bytes], force: bool) -> BatchRow:
+def _write(row: BatchRow, rendered: Rendered | None, force: bool) -> BatchRow:
     """Give a row's documents their names (each written whole, or not at all)."""
-    for path, document in documents.items():
-        try:
-            write_atomic(path, document, force=force)
-        except OutputExists:
-            return _failed(row, [f"{path}: 文件已存在，未覆盖"])
-        except OSError as exc:
-            return _failed(row, [f"{path}: 无法写入：{exc.strerror or exc}"])
+    if rendered is None:
+        return row
+    try:
+        write(rendered, force=force)
+    except NianbaoError as exc:
+        return _failed(row, exc.lines())
+    except OSError as exc:
+        return _failed(row, [f"{exc.filename or row.output}: 无法写入：{exc.strerror or exc}"])
     return row
 
 
@@ -140,9 +130,9 @@ def _work(chunk: list[Task]) -> list[BatchRow]:
     with ThreadPoolExecutor(max_workers=1) as writer:
         pending = []
         for data, output, force, offices, html in chunk:
-            row, documents = _render(Path(data), Path(output), force,
-                                     [Path(o) for o in offices], html)
-            pending.append(writer.submit(_write, row, documents, force))
+            row, rendered = _render(Path(data), Path(output), force,
+                                    [Path(o) for o in offices], html)
+            pending.append(writer.submit(_write, row, rendered, force))
         return [future.result() for future in pending]
 
 

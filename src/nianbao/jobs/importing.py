@@ -14,19 +14,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nianbao.checking.check import UnusableInput, read_document
-from nianbao.checking.rules import table_findings
-from nianbao.datafile.reader import settings
-from nianbao.sources.docx.package import UnreadableDocx
-from nianbao.spec.form import Form
+from nianbao.checking.tables import table_findings
+from nianbao.reading.document import read_file
+from nianbao.reading.model import ReadReport
+from nianbao.report.blank import default_date
+from nianbao.report.drafts import draft_marks
 from nianbao.report.model import Paragraph, Report
-from nianbao.report.office import OPTIONAL_FIELDS, PROFILE_FIELDS, Office
-from nianbao.reading.report import NotAReport, ReadReport, read_blocks
-from nianbao.spec.rules import Finding, TableValues, derive
-from nianbao.sources.text import read_text
+from nianbao.report.office import ALL_FIELDS, PROFILE_FIELDS, Office
+from nianbao.spec.findings import Finding
 
-SOURCES = {".docx": "Word", ".html": "web page", ".htm": "web page", ".txt": "text"}
-MISSING = settings()["todo_marker"]
 _TITLE_TAIL = re.compile(r"\s*(\d{4})\s*年度?\s*政府信息公开(?:工作)?(?:年度)?报告\s*$")
 _CONTACT = {
     "phone": re.compile(r"电话(?:/传真)?\s*[:：]\s*([0-9０-９\-－—/（）() ]{5,}[0-9０-９])"),
@@ -48,37 +44,8 @@ class Imported:
     notes: list[str] = field(default_factory=list)
 
 
-def read_source(path: Path) -> ReadReport:
-    """Any supported file as a ReadReport; raises UnusableInput."""
-    suffix = path.suffix.lower()
-    if suffix not in SOURCES:
-        raise UnusableInput(f"不支持的文件类型“{path.suffix}”：可导入 .docx、.html/.htm、.txt")
-    try:
-        if suffix == ".docx":
-            return read_document(path)
-        data = path.read_bytes()
-        if suffix == ".txt":
-            return read_text(_decode_text(data))
-        from nianbao.sources.html import read_html
-
-        return read_blocks(read_html(data))
-    except (NotAReport, UnreadableDocx) as exc:
-        raise UnusableInput(str(exc)) from None
-    except OSError as exc:
-        raise UnusableInput(f"无法读取：{exc.strerror}") from None
-
-
-def _decode_text(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UnusableInput("文本文件的编码无法识别（应为 UTF-8 或 GBK）")
-
-
 def _office_fields(read: ReadReport) -> dict[str, str]:
-    fields = dict.fromkeys(PROFILE_FIELDS | OPTIONAL_FIELDS, "")
+    fields = dict.fromkeys(ALL_FIELDS, "")
     fields["signature"] = read.signature
     match = _TITLE_TAIL.search(read.title)
     if match:
@@ -109,39 +76,32 @@ def _date(read: ReadReport) -> dt.date | None:
         return None
 
 
-def _typed(form: Form, tables: dict[str, TableValues]) -> dict[str, TableValues]:
-    """The typed cells as found; totals recomputed from them (a data file never types
-    a total), so a source whose totals were wrong is reported, not copied."""
-    out = {}
-    for tid, table in form.tables.items():
-        typed = {c.key: tables[tid].get(c.key) for c in table.cells()
-                 if not table.is_derived(*c.key)}
-        out[tid] = derive(form, tid, typed)
-    return out
-
-
 def import_report(path: Path) -> Imported:
     """Read a report file into a Report, with its office and what the clerk must check."""
-    read = read_source(path)
+    read = read_file(path)
     notes = []
+    missing = draft_marks()[0]
     year = _year(read)
     if year is None:
         year = dt.date.today().year - 1
         notes.append(f"未找到报告年度，暂填为 {year}，请核实")
     date = _date(read)
     if date is None:
-        date = dt.date(year + 1, 1, 20)
+        date = default_date(year)
         notes.append(f"未找到成文日期，暂填为 {date.isoformat()}，请核实")
     fields = _office_fields(read)
     for key, label in PROFILE_FIELDS.items():
         if not fields.get(key):
-            fields[key] = MISSING
-            notes.append(f"机关信息“{label}”未在报告中找到，已标为{MISSING}")
+            fields[key] = missing
+            notes.append(f"机关信息“{label}”未在报告中找到，已标为{missing}")
     office = Office(id="", **fields)
     report = Report(
         form=read.form, office=office, year=year, date=date,
         text={key: [Paragraph(text=t) for t in texts] for key, texts in read.text.items()},
-        tables=_typed(read.form, read.tables), source=path)
+        # totals computed again from the typed cells (a data file never types a
+        # total), so a source whose totals were wrong is reported, not copied
+        tables={tid: read.form.rederive(tid, read.tables[tid]) for tid in read.form.tables},
+        source=path)
     if read.title and read.title != report.full_title:
         report.title = read.title
     findings = read.findings + table_findings(read.form, read.tables)

@@ -1,72 +1,90 @@
-"""Rendering a report: the template compiled once per process, the document verified
-before anyone sees it."""
+"""Render one report: the one pipeline that `nianbao render`, `nianbao batch` (and the
+web workspace) run for each data file.
+
+load the data file → render each output asked for (the .docx from the template, read
+back fully or fast; the web page, read back) → the warnings a clerk must see (draft
+marks, prose the tables contradict) → write the outputs, each whole or not at all.
+"""
 
 from __future__ import annotations
 
-from functools import cache
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from nianbao.report.prose import resolve_text
-from nianbao.checking.rules import prose_findings
-from nianbao.datafile.reader import draft_marks, settings
-from nianbao.sources.docx.package import MAIN_DOCUMENT
-from nianbao.writing.fastcheck import FastCheck
-from nianbao.writing.filler import CompiledTemplate, render_context
-from nianbao.spec.form import load_form
-from nianbao.report.model import Report
-from nianbao.report.office import OPTIONAL_FIELDS, PROFILE_FIELDS
+from nianbao.checking.prose import prose_findings
+from nianbao.datafile.reader import load_report
+from nianbao.datafile.settings import settings
 from nianbao.errors import Problem
-from nianbao.resources import template_path
-from nianbao.spec.rules import Finding
-from nianbao.writing.verify import verify_rendered
+from nianbao.report.drafts import draft_marks, draft_message
+from nianbao.report.model import Report
+from nianbao.report.office import ALL_FIELDS
+from nianbao.report.prose import resolve_text
+from nianbao.writing.output import write_atomic
 
 
-@cache
-def _compiled(path: Path) -> CompiledTemplate:
-    return CompiledTemplate(path)
+@dataclass(frozen=True)
+class Outputs:
+    """What to make of a data file, and where."""
+
+    docx: Path | None = None
+    html: Path | None = None
+    template: Path | None = None  # a clerk's Word template instead of the built-in one
+    fast: bool = False  # the batch's read-back (proven cell positions), else the full reader
+
+    @property
+    def paths(self) -> list[Path]:
+        return [p for p in (self.docx, self.html) if p is not None]
 
 
-def compiled_template(path: Path | None, form_version: str) -> CompiledTemplate:
-    """The template to use (the built-in one of the form unless a path is given),
-    prepared once per process and shared by every report rendered."""
-    return _compiled((path or template_path(form_version)).resolve())
+@dataclass
+class Rendered:
+    report: Report
+    documents: dict[Path, bytes] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
-def render_report(report: Report, template: CompiledTemplate, *, fast: bool = False) -> bytes:
-    """The .docx of a report, read back and checked (raises VerificationFailed): by the
-    full reader from the package, or with `fast` (a batch) from the document XML just
-    rendered, at the cell positions proven for the template once per process."""
-    if not fast:
-        document = template.render(report)
-        verify_rendered(report, document)
-        return document
-    rendered = template.render_parts(render_context(report))
-    _fast_check(template, report.form.version).verify(report, rendered[MAIN_DOCUMENT])
-    return template.package(rendered)
+def render_one(data: Path, outputs: Outputs, offices: list[Path] | None = None) -> Rendered:
+    """A data file's documents, each read back and checked, with its warnings; raises
+    a NianbaoError (ProblemList for the data, VerificationFailed, TemplateProblem)."""
+    report = load_report(data, offices)
+    return render_report_outputs(report, outputs)
 
 
-@cache
-def _fast_check(template: CompiledTemplate, form_version: str) -> FastCheck:
-    return FastCheck(template, load_form(form_version))
+def render_report_outputs(report: Report, outputs: Outputs) -> Rendered:
+    """As `render_one`, for a report already loaded."""
+    rendered = Rendered(report)
+    if outputs.docx is not None:
+        from nianbao.writing.document import compiled_template, render_report
+
+        template = compiled_template(outputs.template, report.form.version)
+        rendered.documents[outputs.docx] = render_report(report, template, fast=outputs.fast)
+    if outputs.html is not None:
+        from nianbao.writing.webpage import render_page
+
+        rendered.documents[outputs.html] = render_page(report)
+    rendered.warnings = warnings(report)
+    return rendered
 
 
-def prose_warnings(report: Report) -> list[Finding]:
-    """Numbers the clerk's own text quotes that the tables contradict."""
-    return prose_findings(report.form, resolve_text(report), report.tables)
+def write(rendered: Rendered, *, force: bool = False) -> None:
+    """Give the documents their names, each written whole (raises OutputExists)."""
+    for path, document in rendered.documents.items():
+        write_atomic(path, document, force=force)
 
 
-def todo_warnings(report: Report) -> list[Problem]:
-    """Office fields and paragraphs that still carry a draft mark, so a draft is never
-    published by mistake."""
-    found = []
+def warnings(report: Report) -> list[str]:
+    """What a clerk must look at before publishing: office fields and paragraphs that
+    still carry a draft mark, numbers in the text that the tables contradict."""
+    source, found = report.source or "", []
     for mark in draft_marks():
-        message = f"警告：仍标有“{mark}”，是草稿，发布前请修改"
-        found += [Problem(report.source or "", None, f"机关信息“{label}”", message)
-                  for key, label in (PROFILE_FIELDS | OPTIONAL_FIELDS).items()
-                  if mark in getattr(report.office, key)]
+        message = f"警告：{draft_message(mark)}"
+        found += [str(Problem(source, None, f"机关信息“{label}”", message))
+                  for key, label in ALL_FIELDS.items() if mark in getattr(report.office, key)]
         for key, paragraphs in report.text.items():
             where = settings()["preamble"]["label"] if key == "preamble" \
                 else report.form.section(key).heading
-            found += [Problem(report.source or "", p.line, where, message)
+            found += [str(Problem(source, p.line, where, message))
                       for p in paragraphs if p.text and mark in p.text]
+    found += [f"{source}: 警告 [{f.rule}] {f.message}"
+              for f in prose_findings(report.form, resolve_text(report), report.tables)]
     return found

@@ -13,11 +13,12 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from nianbao.datafile.reader import blank_report
+from nianbao.errors import Problem, ProblemList
+from nianbao.report.blank import blank_report
 from nianbao.report.model import Report
 from nianbao.report.office import Office
-from nianbao.errors import Problem, ProblemList
-from nianbao.spec.rules import Value, derive
+from nianbao.spec.rules import TableValues
+from nianbao.spec.values import Value
 
 # 采购总金额 of the 2019 form may carry a unit; sums are kept in 元
 _UNITS = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
@@ -57,17 +58,15 @@ def aggregate(reports: list[Report], office: Office, office_ref: str,
         raise ProblemList([Problem("汇总", None, "", "没有要汇总的数据文件")], usable=False)
     _same_year_and_form(reports)
     form, year = reports[0].form, reports[0].year
-    total = blank_report(form, office, office_ref, year, date or dt.date(year + 1, 1, 20))
+    total = blank_report(form, office, office_ref, year, date)
     for tid, table in form.tables.items():
-        typed: dict = {}
-        for cell in table.cells():
-            if table.is_derived(*cell.key):
-                continue
+        typed: TableValues = {}
+        for key in table.typed({}):
             value: Value = None
             for report in reports:
-                value = _add(value, report.tables[tid].get(cell.key))
-            typed[cell.key] = value
-        total.tables[tid] = derive(form, tid, typed)
+                value = _add(value, report.tables[tid].get(key))
+            typed[key] = value
+        total.tables[tid] = form.derive(tid, typed)
     for key in total.fees:
-        total.fees[key] = sum(r.fees.get(key, 0) for r in reports)
+        total.fees[key] = sum((r.fees.get(key, 0) for r in reports), start=0)
     return total

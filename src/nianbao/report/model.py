@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from nianbao.spec.form import Form
 from nianbao.report.office import Office
+from nianbao.spec.form import Form
 from nianbao.spec.rules import TableValues
 
 

@@ -1,27 +1,34 @@
-"""Standard paragraphs (config/boilerplate.yaml): prose that quotes the tables' own
-numbers, so a sentence such as 收到N件 can never disagree with table 三.
+"""The prose of a report as it prints: the clerk's own paragraphs, and standard
+paragraphs (config/boilerplate.yaml) that quote the tables' own numbers, so a sentence
+such as 收到N件 can never disagree with table 三.
 
-Standard texts are Jinja templates rendered in a sandbox to plain text; escaping for
-Word happens later, once, where text enters the document XML.
+Standard texts are Jinja templates rendered in a sandbox (StrictUndefined, no Python
+internals) to plain text; escaping for Word or HTML happens later, once, where text
+enters the document. Jinja is imported only when a standard paragraph is rendered:
+reading and checking a report never load it.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
-from typing import Any
-
-from jinja2 import StrictUndefined, Template
-from jinja2.sandbox import SandboxedEnvironment
+from typing import TYPE_CHECKING, Any
 
 from nianbao.report.model import Paragraph, Report
 from nianbao.resources import read_config
-from nianbao.spec.rules import TableValues
 from nianbao.spec.values import format_value
 
+if TYPE_CHECKING:
+    from jinja2 import Template
 
-@cache
+# A run-in sub-heading: （一）…。 at the start of a paragraph, printed in 楷体.
+_LEAD = re.compile(r"^\s*[（(][一二三四五六七八九十]{1,3}[)）][^。：:！？]{0,40}?[。：:]")
+_HEADING_ONLY = re.compile(r"^\s*[（(][一二三四五六七八九十]{1,3}[)）][^。]{0,40}$")
+
+
 def _standard() -> dict[str, dict[str, str]]:
-    return read_config("boilerplate.yaml")["paragraphs"]
+    paragraphs: dict[str, dict[str, str]] = read_config("boilerplate.yaml")["paragraphs"]
+    return paragraphs
 
 
 def standard_ids() -> list[str]:
@@ -35,33 +42,26 @@ def standard_label(paragraph_id: str) -> str:
 
 @cache
 def _compiled(paragraph_id: str) -> Template:
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
     env.filters["num"] = format_value
     source = "".join(line.strip() for line in _standard()[paragraph_id]["text"].splitlines())
     return env.from_string(source)
 
 
-def _nested(values: TableValues) -> dict[str, Any]:
-    """Cells by id as nested dicts: (row, "a.b") -> {row: {a: {b: v}}}; a single-row
-    table's lone row ("-") is dropped so templates say t4.review.total."""
-    out: dict[str, Any] = {}
-    for (row, column), value in values.items():
-        node = out if row == "-" else out.setdefault(row, {})
-        *parents, leaf = column.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
-    return out
-
-
 def context(report: Report) -> dict[str, Any]:
+    """What a standard paragraph may quote: the office, the year, the notice, the fees
+    and every cell by its path (t3.received.total)."""
     ctx: dict[str, Any] = {
         "office": report.office,
         "year": report.year,
         "notice": report.form.notice,
         "fees": report.fees,
     }
-    ctx.update({tid: _nested(values) for tid, values in report.tables.items()})
+    ctx.update({tid: report.form.tables[tid].nested(values)
+                for tid, values in report.tables.items()})
     return ctx
 
 
@@ -77,3 +77,11 @@ def resolve_text(report: Report) -> dict[str, list[str]]:
     ctx = context(report) if uses_standard else {}
     return {key: [paragraph_text(p, ctx) for p in paragraphs]
             for key, paragraphs in report.text.items()}
+
+
+def split_lead(text: str) -> tuple[str, str]:
+    """A paragraph's run-in sub-heading (（一）主动公开方面。) and the rest."""
+    if _HEADING_ONLY.match(text):
+        return text, ""
+    match = _LEAD.match(text)
+    return (text[: match.end()], text[match.end():]) if match else ("", text)

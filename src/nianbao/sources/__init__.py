@@ -1,4 +1,49 @@
-"""Reports from sources other than a .docx file, read into the same blocks as
-`nianbao.docx.body.read_body` gives (paragraphs and table grids in reading order), so
-one reader finds the report whatever it was published as.
+"""Any file a report comes as → blocks (paragraphs and table grids in reading order).
+
+One way for every source: `read_source` takes a .docx, a saved web page or text copied
+from one, and gives the same `Block`s, so one reader (`nianbao.reading`) finds the
+report whatever it was published as. Every reader here treats its file as hostile:
+sizes, nesting and work are bounded (`blocks.Budget`).
 """
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nianbao.errors import Unusable
+from nianbao.sources.blocks import Block
+
+SUFFIXES = {".docx": "Word", ".html": "网页", ".htm": "网页", ".txt": "文本"}
+
+
+def read_source(path: Path) -> list[Block]:
+    """The blocks of a report file, by its suffix; raises Unusable (a subclass for a
+    file that is not what its name says)."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise Unusable(f"不支持的文件类型“{path.suffix}”：可导入 .docx、.html/.htm、.txt")
+    try:
+        if suffix == ".docx":
+            from nianbao.sources.docx.body import read_body
+            from nianbao.sources.docx.package import DocxPackage
+
+            return read_body(DocxPackage(path).document_xml())
+        data = path.read_bytes()
+    except OSError as exc:
+        raise Unusable(f"无法读取：{exc.strerror}") from None
+    if suffix == ".txt":
+        from nianbao.sources.text import text_blocks
+
+        return text_blocks(_decode_text(data))
+    from nianbao.sources.html import read_html
+
+    return read_html(data)
+
+
+def _decode_text(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise Unusable("文本文件的编码无法识别（应为 UTF-8 或 GBK）")

@@ -27,9 +27,18 @@ from collections.abc import Iterable, Iterator
 
 from lxml import etree
 
-from nianbao.sources.docx.body import Block, ParagraphBlock, TableBlock
-from nianbao.sources.docx.grid import MAX_COLUMNS, MAX_TABLE_DEPTH, Budget, Grid, GridCell
-from nianbao.sources.docx.package import HOSTILE, UnreadableDocx
+from nianbao.sources.blocks import (
+    HOSTILE,
+    MAX_COLUMNS,
+    MAX_TABLE_DEPTH,
+    Block,
+    Budget,
+    Grid,
+    GridCell,
+    ParagraphBlock,
+    TableBlock,
+    UnreadableSource,
+)
 
 __all__ = ["MAX_HTML_BYTES", "UnreadableHtml", "clean_text", "decode", "read_html"]
 
@@ -49,9 +58,8 @@ TOO_DEEP = f"网页结构异常：表格嵌套超过 {MAX_TABLE_DEPTH} 层" + HO
 UNPARSABLE = "网页内容无法解析（{detail}），请重新保存网页后再试"
 
 
-class UnreadableHtml(UnreadableDocx):
-    """The page cannot be read; a subclass of UnreadableDocx so that callers handling
-    unreadable reports handle pages too. `str(exc)` is the Chinese message."""
+class UnreadableHtml(UnreadableSource):
+    """The page cannot be read; `str(exc)` is the Chinese message."""
 
 
 def read_html(data: bytes) -> list[Block]:

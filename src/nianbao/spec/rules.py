@@ -1,127 +1,255 @@
-"""Consistency rules (勾稽关系) of the form, as equations over cells, and the findings
-they produce.
+"""The consistency rules (勾稽关系) of the form, one class per kind, and the equations
+they impose on cells.
 
-A `sum` or `balance` rule of the form file expands to one `Equation` per row or per
-column. The same equations serve three callers: the data-file reader derives the
-totals a clerk need not type, the checker reports cells that break them, and the form
-marks the derived cells so the data file and template know them.
+A `SumRule` (a total is the sum of its parts, per row or per column) or a
+`BalanceRule` (Σ left = Σ right, per column: the printed 勾稽 note of table 三) expands
+to one `Equation` per row or column. The same equations serve every caller: the
+data-file reader derives the totals a clerk need not type and reports a clerk's numbers
+that do not balance, the checker reports cells that break them, rollover balances a
+draft. Across-year rules (`CarryRule`, `StockRule`, `RollforwardRule`) say what this
+year's cell should be given last year's report, once, for the checker and for rollover.
+`ProseRule`s tie numbers quoted in the text to cells.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from nianbao.spec.form import Form, Table
+from nianbao.spec.tables import CellKey, Table
+from nianbao.spec.values import Value
 
-CellKey = tuple[str, str]  # (row id, column id)
-Value = int | Decimal | str | None  # None: a blank cell; str: text that is not a number
+Number = int | Decimal
 TableValues = dict[CellKey, Value]
+
+
+def is_number(value: object) -> bool:
+    return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+
+
+def total(values: Iterable[Value]) -> Number | None:
+    """The sum of values that are all numbers; None when one is not (blank or text)."""
+    result: Number = 0
+    for value in values:
+        if not is_number(value):
+            return None
+        result += value  # type: ignore[operator]
+    return result
 
 
 @dataclass(frozen=True)
 class Equation:
-    """Σ left = Σ right over the cells of one table; for a sum, left is the total."""
+    """Σ left = Σ right over the cells of one table. A sum's left is its total; a
+    balance's (R3.3) last right term is the cell that balances the others."""
 
     rule: str
     table: str
     left: tuple[CellKey, ...]
     right: tuple[CellKey, ...]
     derives: bool = False
+    balance: bool = False
+
+    @property
+    def blamed(self) -> CellKey:
+        """The cell that is named when the equation fails, and that rollover fills."""
+        return self.right[-1] if self.balance else self.left[0]
+
+    def expected(self, values: TableValues) -> Number | None:
+        """What the blamed cell must hold for the equation to be true, from the other
+        cells (None when one of them is not a number)."""
+        blamed = self.blamed
+        others = total(values.get(k) for k in self.right if k != blamed)
+        if not self.balance:
+            return others
+        left = total(values.get(k) for k in self.left)
+        return None if left is None or others is None else left - others
+
+    def violation(self, values: TableValues) -> tuple[CellKey, Number, Number] | None:
+        """(blamed cell, expected, found) when every cell is a number and the equation
+        does not hold."""
+        found = values.get(self.blamed)
+        expected = self.expected(values)
+        if expected is None or not is_number(found) or expected == found:
+            return None
+        return self.blamed, expected, found  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
-class Finding:
-    """One thing wrong with a report, said the way a clerk reads the printed form."""
-
-    rule: str
-    severity: str  # error | warning
-    table: str
-    row: str
-    column: str
-    expected: str | None
-    found: str | None
+class Rule:
+    id: str
     message: str
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule, "severity": self.severity, "table": self.table,
-            "row": self.row, "column": self.column, "expected": self.expected,
-            "found": self.found, "message": self.message,
-        }
+
+@dataclass(frozen=True)
+class TypeRule(Rule):
+    """Every cell of these tables holds a value of its column's type (R2.1, R3.4)."""
+
+    tables: tuple[str, ...] = ()
 
 
-def _rows_of(table: Table, spec: Any) -> list[str]:
-    if isinstance(spec, dict):  # {leaves_of: group id, except: [...]}
-        group = _find_node(table.row_tree, spec["leaves_of"])
-        return [n.id for n in group.leaves() if n.id not in spec.get("except", ())]
-    return list(spec)
+@dataclass(frozen=True)
+class SumRule(Rule):
+    """target = Σ parts, for every row (parts are columns; `groups` prefix them) or for
+    every column (parts are rows). `derives`: the target is computed, never typed."""
 
+    table: str = ""
+    each: str = "row"
+    target: str = ""
+    parts: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    derives: bool = False
 
-def _find_node(tree: Iterable[Any], node_id: str) -> Any:
-    for node in tree:
-        if node.id == node_id:
-            return node
-        found = _find_node(node.children, node_id)
-        if found is not None:
-            return found
-    return None
-
-
-def _expand(table: Table, rule_id: str, spec: Mapping[str, Any]) -> Iterator[Equation]:
-    kind, each = spec["kind"], spec["each"]
-    if kind == "sum" and each == "row":
-        for prefix in [f"{g}." for g in spec.get("groups", ())] or [""]:
+    def equations(self, table: Table) -> Iterator[Equation]:
+        if self.each == "column":
+            for column in table.columns:
+                yield Equation(self.id, table.id, ((self.target, column.id),),
+                               tuple((r, column.id) for r in self.parts), self.derives)
+            return
+        for prefix in [f"{g}." for g in self.groups] or [""]:
             for row in table.rows:
-                target = (row.id, prefix + spec["target"])
-                parts = tuple((row.id, prefix + p) for p in spec["parts"])
-                yield Equation(rule_id, table.id, (target,), parts, spec.get("derives", False))
-    elif kind == "sum" and each == "column":
-        parts_rows = _rows_of(table, spec["parts"])
+                yield Equation(self.id, table.id, ((row.id, prefix + self.target),),
+                               tuple((row.id, prefix + p) for p in self.parts), self.derives)
+
+
+@dataclass(frozen=True)
+class BalanceRule(Rule):
+    """Σ left rows = Σ right rows, for every column."""
+
+    table: str = ""
+    left: tuple[str, ...] = ()
+    right: tuple[str, ...] = ()
+
+    def equations(self, table: Table) -> Iterator[Equation]:
         for column in table.columns:
-            yield Equation(rule_id, table.id, ((spec["target"], column.id),),
-                           tuple((r, column.id) for r in parts_rows), spec.get("derives", False))
-    elif kind == "balance":
+            yield Equation(self.id, table.id, tuple((r, column.id) for r in self.left),
+                           tuple((r, column.id) for r in self.right), balance=True)
+
+
+@dataclass(frozen=True)
+class AcrossYearRule(Rule):
+    """This year's report against last year's (X1–X3): each of this year's cells it
+    names should equal the sum of terms taken from both reports."""
+
+    table: str = ""
+    severity: str = "error"
+    forms: tuple[str, ...] = ()  # both reports must be of one of these forms (table 二 changed)
+    draft_note: str = ""  # what rollover says beside a row it filled by this rule
+
+    def applies(self, this_version: str, last_version: str) -> bool:
+        return not self.forms or (this_version in self.forms and last_version in self.forms)
+
+    def expectations(self, table: Table, this: TableValues, last: TableValues
+                     ) -> Iterator[tuple[CellKey, list[Value]]]:
+        """(this year's cell, the terms whose sum it should be)."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class CarryRule(AcrossYearRule):
+    """X1: this[this_row][col] = last[last_row][col], every column."""
+
+    this_row: str = ""
+    last_row: str = ""
+
+    def expectations(self, table: Table, this: TableValues, last: TableValues
+                     ) -> Iterator[tuple[CellKey, list[Value]]]:
         for column in table.columns:
-            yield Equation(rule_id, table.id, tuple((r, column.id) for r in spec["left"]),
-                           tuple((r, column.id) for r in spec["right"]))
-    else:
-        raise ValueError(f"unknown rule {rule_id}: {kind}/{each}")
+            yield (self.this_row, column.id), [last.get((self.last_row, column.id))]
 
 
-def equations(form: Form, table_id: str) -> tuple[Equation, ...]:
-    """Every equation the form's rules impose on one table (expanded once per form)."""
-    key = (form.version, table_id)
-    if key not in _EQUATIONS:
-        table = form.tables[table_id]
-        _EQUATIONS[key] = tuple(
-            eq
-            for rule in form.rules
-            if rule.kind in ("sum", "balance") and rule.spec["table"] == table_id
-            for eq in _expand(table, rule.id, rule.spec)
-        )
-    return _EQUATIONS[key]
+@dataclass(frozen=True)
+class StockRule(AcrossYearRule):
+    """X2: this[stock] = last[stock] + this[added] − this[removed], per row."""
+
+    rows: tuple[str, ...] = ()
+    stock: str = ""
+    added: str = ""
+    removed: str = ""
+
+    def expectations(self, table: Table, this: TableValues, last: TableValues
+                     ) -> Iterator[tuple[CellKey, list[Value]]]:
+        for row in self.rows:
+            removed = this.get((row, self.removed))
+            yield (row, self.stock), [last.get((row, self.stock)), this.get((row, self.added)),
+                                      -removed if is_number(removed) else removed]  # type: ignore[operator]
 
 
-_EQUATIONS: dict[tuple[str, str], tuple[Equation, ...]] = {}
+@dataclass(frozen=True)
+class RollforwardRule(AcrossYearRule):
+    """X3: this[prior] = last[prior] + last[change], per row."""
+
+    rows: tuple[str, ...] = ()
+    prior: str = ""
+    change: str = ""
+
+    def expectations(self, table: Table, this: TableValues, last: TableValues
+                     ) -> Iterator[tuple[CellKey, list[Value]]]:
+        for row in self.rows:
+            yield (row, self.prior), [last.get((row, self.prior)), last.get((row, self.change))]
 
 
-def derived_cells(form: Form, table_id: str) -> frozenset[CellKey]:
-    return frozenset(eq.left[0] for eq in equations(form, table_id) if eq.derives)
+@dataclass(frozen=True)
+class ProseRule(Rule):
+    """A number the text quotes (group 1 of `pattern`, in one paragraph) must equal the
+    sum of `cells`; or, with `above`, a statement the cells contradict when their sum
+    is greater than it."""
+
+    pattern: re.Pattern[str] = re.compile("")
+    cells: tuple[tuple[str, CellKey], ...] = ()  # (table id, cell)
+    above: int | None = None
+
+    @property
+    def contradicts(self) -> bool:
+        return self.above is not None
 
 
-def derive(form: Form, table_id: str, values: TableValues) -> TableValues:
-    """Fill the derived cells from the typed ones (totals are computed, never typed)."""
+_KINDS: dict[str, type[Rule]] = {
+    "type": TypeRule, "sum": SumRule, "balance": BalanceRule, "carry": CarryRule,
+    "stock": StockRule, "rollforward": RollforwardRule,
+}
+
+
+def build_rule(raw: dict[str, Any], tables: dict[str, Table]) -> Rule:
+    """A rule of a form file, typed by its `kind`. Lists become tuples; a sum's parts
+    given as {leaves_of: node, except: [...]} become the rows under that node."""
+    kind = _KINDS.get(raw["kind"])
+    if kind is None:
+        raise ValueError(f"unknown rule {raw['id']}: {raw['kind']}")
+    fields = {key: tuple(value) if isinstance(value, list) else value
+              for key, value in raw.items() if key != "kind"}
+    parts = raw.get("parts")
+    if isinstance(parts, dict):
+        rows = tables[raw["table"]].rows_under(parts["leaves_of"])
+        fields["parts"] = tuple(r for r in rows if r not in parts.get("except", ()))
+    return kind(**fields)
+
+
+def build_prose_rule(raw: dict[str, Any], tables: dict[str, Table]) -> ProseRule:
+    """A prose rule of a form file; its cells are named by template path (t3.received.total,
+    t4.review.total)."""
+    contradicts = raw.get("contradicts") or {}
+    refs = contradicts.get("cells") or raw["cells"]
+    cells = []
+    for ref in refs:
+        table_id, *path = ref.split(".")
+        cells.append((table_id, tables[table_id].cell_at(tuple(path))))
+    return ProseRule(raw["id"], raw["message"], re.compile(raw["pattern"]), tuple(cells),
+                     contradicts.get("above"))
+
+
+def derive(equations: Iterable[Equation], values: TableValues) -> TableValues:
+    """Fill the derived cells from the typed ones (totals are computed, never typed);
+    a total whose parts are not all numbers stays blank."""
     out = dict(values)
-    pending = [eq for eq in equations(form, table_id) if eq.derives]
+    pending = [eq for eq in equations if eq.derives]
     while pending:
         waiting = []
         for eq in pending:
             parts = [out.get(k) for k in eq.right]
-            if all(isinstance(v, int) for v in parts):
+            if all(isinstance(v, int) for v in parts):  # counts: whole numbers only
                 out[eq.left[0]] = sum(parts)  # type: ignore[arg-type]
             else:
                 waiting.append(eq)

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from nianbao.spec.rules import Value
+Value = int | Decimal | str | None  # None: a blank cell; str: text that is not a number
 
 # A count above this is a typing error, not a year of government work.
 MAX_COUNT = 10**9

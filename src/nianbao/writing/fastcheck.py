@@ -18,25 +18,26 @@ proven shape is read the slow way instead.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
 from lxml import etree
 
-from nianbao.report.prose import resolve_text
-from nianbao.datafile.reader import blank_report
-from nianbao.sources.docx.grid import W_MAIN
-from nianbao.sources.docx.package import MAIN_DOCUMENT, UnreadableDocx, parse_xml
-from nianbao.sources.docx.scan import ScannedBody, scan_body
-from nianbao.writing.filler import CompiledTemplate, render_context
-from nianbao.spec.form import Form
+from nianbao.errors import VerificationFailed
+from nianbao.reading.document import read_document_xml
+from nianbao.report.blank import blank_report
 from nianbao.report.model import Paragraph, Report, chinese_date
 from nianbao.report.office import Office
-from nianbao.reading.report import read_report
-from nianbao.spec.rules import CellKey
+from nianbao.report.prose import resolve_text
+from nianbao.sources.blocks import UnreadableSource
+from nianbao.sources.docx.grid import W_MAIN
+from nianbao.sources.docx.package import MAIN_DOCUMENT, parse_xml
+from nianbao.sources.docx.scan import ScannedBody, scan_body
+from nianbao.spec.form import Form
+from nianbao.spec.tables import CellKey
 from nianbao.spec.values import format_value
-from nianbao.writing.verify import VerificationFailed, verify_document_xml, verify_rendered
+from nianbao.writing.filler import CompiledTemplate, render_context
+from nianbao.writing.verify import verify_document_xml, verify_rendered
 
 _T, _P, _TBL, _BODY = (f"{{{W_MAIN}}}{tag}" for tag in ("t", "p", "tbl", "body"))
 # marks are numbers (the reader takes table 四's data row to be the first row holding
@@ -61,7 +62,7 @@ class FastCheck:
     def __init__(self, template: CompiledTemplate, form: Form) -> None:
         self.template, self.form = template, form
         year = form.first_year or form.last_year or 2021
-        sample = blank_report(form, _SAMPLE_OFFICE, "", year, dt.date(year + 1, 1, 20))
+        sample = blank_report(form, _SAMPLE_OFFICE, "", year)
         verify_rendered(sample, template.render(sample))  # the template, checked in full
         self.spots = self._calibrate(sample)
         self.scannable = template.escapes_everything and self._scan_agrees(sample)
@@ -73,14 +74,14 @@ class FastCheck:
         marks: dict[int, _Spot] = {}
         for tid, table in self.form.tables.items():
             for cell in table.cells():
-                node = ctx[tid] if cell.row.id == "-" else ctx[tid][cell.row.id]
-                *parents, leaf = cell.column.id.split(".")
+                node = ctx[tid]
+                *parents, leaf = table.cell_path(*cell.key)
                 for part in parents:
                     node = node[part]
                 node[leaf] = str(_MARK_BASE + len(marks))
                 marks[len(marks)] = _Spot(tid, cell.key)
         document_xml = self.template.render_parts(ctx)[MAIN_DOCUMENT]
-        read = read_report(document_xml)
+        read = read_document_xml(document_xml)
         for number, spot in marks.items():
             if read.tables[spot.table].get(spot.cell) != _MARK_BASE + number:
                 raise VerificationFailed(self.template.path, [
@@ -132,7 +133,7 @@ def _parsed_body(document_xml: bytes) -> ScannedBody:
     well-formed)."""
     try:
         body = parse_xml(document_xml).find(_BODY)
-    except UnreadableDocx:
+    except UnreadableSource:
         return ScannedBody()  # no tables: read the slow way, which names the problem
     if body is None:
         return ScannedBody()

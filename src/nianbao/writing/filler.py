@@ -28,43 +28,19 @@ from jinja2 import (
 )
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from nianbao.report.prose import resolve_text
+from nianbao.errors import Unusable
 from nianbao.report.model import Report, chinese_date
-from nianbao.spec.rules import TableValues
+from nianbao.report.prose import resolve_text, split_lead
 from nianbao.spec.values import format_value
 from nianbao.writing.zipout import CompressedPart, write_package
 
 RENDERED_LEVEL = 1  # rendered XML is small and highly redundant: fast deflate is enough
 
 _TAG = re.compile(rb"\{\{|\{%")
-# A run-in sub-heading: （一）…。 at the start of a paragraph, printed in 楷体.
-_LEAD = re.compile(r"^\s*[（(][一二三四五六七八九十]{1,3}[)）][^。：:！？]{0,40}?[。：:]")
-_HEADING_ONLY = re.compile(r"^\s*[（(][一二三四五六七八九十]{1,3}[)）][^。]{0,40}$")
 
 
-class TemplateProblem(Exception):
+class TemplateProblem(Unusable):
     """The template cannot be used: not a .docx, a broken tag, a forbidden expression."""
-
-
-def split_lead(text: str) -> tuple[str, str]:
-    """Split a paragraph into its run-in sub-heading and the rest."""
-    if _HEADING_ONLY.match(text):
-        return text, ""
-    match = _LEAD.match(text)
-    return (text[: match.end()], text[match.end():]) if match else ("", text)
-
-
-def nest_cells(values: TableValues) -> dict[str, Any]:
-    """Printed cell texts by id: (row, "a.b") -> {row: {a: {b: text}}}; the lone row
-    ("-") of a single-row table is dropped, so the template says t4.review.total."""
-    out: dict[str, Any] = {}
-    for (row, column), value in values.items():
-        node = out if row == "-" else out.setdefault(row, {})
-        *parents, leaf = column.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = format_value(value)
-    return out
 
 
 def render_context(report: Report) -> dict[str, Any]:
@@ -79,7 +55,8 @@ def render_context(report: Report) -> dict[str, Any]:
         "date": chinese_date(report.date),
         "text": text,
     }
-    ctx.update({tid: nest_cells(values) for tid, values in report.tables.items()})
+    ctx.update({tid: report.form.tables[tid].nested(values, format_value)
+                for tid, values in report.tables.items()})
     return ctx
 
 

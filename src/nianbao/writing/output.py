@@ -13,14 +13,12 @@ import os
 import tempfile
 from pathlib import Path
 
+from nianbao.errors import OutputExists
+
 TEMP_PREFIX = ".nianbao-"
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 TEMP_SUFFIX = ".part"
-
-
-class OutputExists(FileExistsError):
-    pass
 
 
 def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:

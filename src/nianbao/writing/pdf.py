@@ -23,8 +23,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nianbao.writing.output import OutputExists, write_atomic
+from nianbao.errors import OutputExists, Unusable
 from nianbao.resources import config_path
+from nianbao.writing.output import write_atomic
 
 DEBIAN_PACKAGES = "libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai fonts-liberation2"
 # The faces fonts.conf maps the official fonts to: without them LibreOffice falls back
@@ -35,12 +36,12 @@ TIMEOUT_START = 90  # seconds: LibreOffice's start with a fresh profile, on a sl
 TIMEOUT_PER_FILE = 20  # seconds per report
 
 
-class SofficeMissing(RuntimeError):
+class SofficeMissing(Unusable):
     """LibreOffice is not installed; the message says what to install."""
 
-    def __str__(self) -> str:
-        return ("未找到 LibreOffice（soffice），无法生成 PDF。请先安装 LibreOffice 和中文字体，"
-                f"例如：sudo apt-get install {DEBIAN_PACKAGES}")
+    def __init__(self) -> None:
+        super().__init__("未找到 LibreOffice（soffice），无法生成 PDF。请先安装 LibreOffice 和"
+                         f"中文字体，例如：sudo apt-get install {DEBIAN_PACKAGES}")
 
 
 @dataclass(frozen=True)

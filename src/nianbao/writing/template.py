@@ -21,10 +21,22 @@ from docx.shared import Mm, Pt, Twips
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from nianbao.spec.form import Form, Table, load_form
-from nianbao.spec.layout import HEADER_ROLES, column_widths, grid_size, header_rows, table_areas
 from nianbao.resources import template_path
+from nianbao.spec.form import FORM_VERSIONS, Form, load_form
 from nianbao.spec.page import (
+    BODY_FONT,
+    BODY_SIZE,
+    FOOTER_DISTANCE_MM,
+    FOOTER_SIZE,
+    HEI,
+    KAI,
+    LATIN_FONT,
+    LINE_PITCH,
+    MARGINS,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    ROW_HEIGHT,
+    SONG,
     STYLE_BODY,
     STYLE_CELL,
     STYLE_FOOTER,
@@ -34,17 +46,14 @@ from nianbao.spec.page import (
     STYLE_LEAD,
     STYLE_SIGNATURE,
     STYLE_TITLE,
+    TABLE_SIZE,
+    TEXT_WIDTH,
+    TITLE_FONT,
+    TITLE_LINE,
+    TITLE_SIZE,
 )
+from nianbao.spec.tables import HEADER_ROLES, Table
 
-# GB/T 9704-2012 (format.md §8)
-PAGE_WIDTH, PAGE_HEIGHT = Twips(11906), Twips(16838)
-MARGINS = {"top": Twips(2098), "left": Twips(1588), "right": Twips(1474), "bottom": Twips(1984)}
-TEXT_WIDTH = 11906 - 1588 - 1474  # twips
-LINE_PITCH = 579  # twips: 22 lines per page
-ROW_HEIGHT = 420  # twips (7.4 mm): the least height of a table row
-BODY_FONT, HEI, KAI, SONG = "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"
-TITLE_FONT = "方正小标宋简体"
-LATIN_FONT = "Times New Roman"
 # w:pPr children that must follow w:snapToGrid (ECMA-376 schema order)
 _AFTER_SNAP_TO_GRID = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
                        "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
@@ -95,36 +104,37 @@ def _paragraph_style(doc: Document, name: str, east_asia: str, size: float, *,
 
 def _styles(doc: Document) -> None:
     normal = doc.styles["Normal"]
-    _fonts(normal, BODY_FONT, 16)
+    _fonts(normal, BODY_FONT, BODY_SIZE)
     normal.paragraph_format.space_after = Pt(0)
-    _paragraph_style(doc, STYLE_TITLE, TITLE_FONT, 22, align=WD_ALIGN_PARAGRAPH.CENTER,
+    _paragraph_style(doc, STYLE_TITLE, TITLE_FONT, TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER,
                      exact_pitch=False, keep_next=True)
-    doc.styles[STYLE_TITLE].paragraph_format.line_spacing = Pt(35)
-    _paragraph_style(doc, STYLE_H1, HEI, 16, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line=True,
-                     keep_next=True)
-    _paragraph_style(doc, STYLE_BODY, BODY_FONT, 16, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
-                     first_line=True)
-    _paragraph_style(doc, STYLE_LAST, BODY_FONT, 16, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+    doc.styles[STYLE_TITLE].paragraph_format.line_spacing = Pt(TITLE_LINE)
+    _paragraph_style(doc, STYLE_H1, HEI, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
                      first_line=True, keep_next=True)
-    _paragraph_style(doc, STYLE_SIGNATURE, BODY_FONT, 16, align=WD_ALIGN_PARAGRAPH.RIGHT,
+    _paragraph_style(doc, STYLE_BODY, BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+                     first_line=True)
+    _paragraph_style(doc, STYLE_LAST, BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+                     first_line=True, keep_next=True)
+    _paragraph_style(doc, STYLE_SIGNATURE, BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT,
                      right_chars=200)
-    _paragraph_style(doc, STYLE_CELL, BODY_FONT, 10.5, align=WD_ALIGN_PARAGRAPH.CENTER,
+    _paragraph_style(doc, STYLE_CELL, BODY_FONT, TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER,
                      exact_pitch=False)
-    _paragraph_style(doc, STYLE_HEADER_CELL, HEI, 10.5, align=WD_ALIGN_PARAGRAPH.CENTER,
+    _paragraph_style(doc, STYLE_HEADER_CELL, HEI, TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER,
                      exact_pitch=False)
-    _paragraph_style(doc, STYLE_FOOTER, SONG, 14, exact_pitch=False)
+    _paragraph_style(doc, STYLE_FOOTER, SONG, FOOTER_SIZE, exact_pitch=False)
     lead = doc.styles.add_style(STYLE_LEAD, WD_STYLE_TYPE.CHARACTER)
     lead.quick_style = True
-    _fonts(lead, KAI, 16)
+    _fonts(lead, KAI, BODY_SIZE)
 
 
 def _page(doc: Document) -> None:
     section = doc.sections[0]
     section.start_type = WD_SECTION_START.NEW_PAGE
-    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
-    section.top_margin, section.left_margin = MARGINS["top"], MARGINS["left"]
-    section.right_margin, section.bottom_margin = MARGINS["right"], MARGINS["bottom"]
-    section.footer_distance = Mm(28 - 7)  # page number 7 mm below the 版心
+    section.page_width, section.page_height = Twips(PAGE_WIDTH), Twips(PAGE_HEIGHT)
+    section.top_margin, section.left_margin = Twips(MARGINS["top"]), Twips(MARGINS["left"])
+    section.right_margin = Twips(MARGINS["right"])
+    section.bottom_margin = Twips(MARGINS["bottom"])
+    section.footer_distance = Mm(FOOTER_DISTANCE_MM)
     sect_pr = section._sectPr
     grid = sect_pr.find(qn("w:docGrid"))
     if grid is None:
@@ -211,19 +221,18 @@ def _repeat_header(table: DocxTable, count: int) -> None:
 
 
 def _placeholder(table: Table, row_id: str, column_id: str) -> str:
-    path = ".".join(p for p in (table.id, row_id if row_id != "-" else "", column_id) if p)
-    return "{{ " + path + " }}"
+    return "{{ " + ".".join((table.id, *table.cell_path(row_id, column_id))) + " }}"
 
 
 def _layout_table(doc: Document, table: Table) -> None:
-    """A table of the form with the official merge areas (nianbao.layout, shared with
-    the web page); labels are static text, data cells placeholders."""
-    docx_table = _new_table(doc, grid_size(table)[0], column_widths(table, TEXT_WIDTH))
-    for area in table_areas(table):
+    """A table of the form with the official merge areas (`Table.areas`, shared
+    with the web page); labels are static text, data cells placeholders."""
+    docx_table = _new_table(doc, table.grid_size[0], table.column_widths(TEXT_WIDTH))
+    for area in table.areas():
         text = area.text if area.cell is None else _placeholder(table, *area.cell)
         style = STYLE_HEADER_CELL if area.role in HEADER_ROLES else STYLE_CELL
         _put(docx_table, area.top, area.left, area.bottom, area.right, text, style)
-    _repeat_header(docx_table, header_rows(table))
+    _repeat_header(docx_table, table.header_rows)
 
 
 def _chinese_language(doc: Document) -> None:
@@ -273,7 +282,7 @@ def build_template(form: Form) -> Document:
 
 def write_templates(folder: Path | None = None) -> list[Path]:
     written = []
-    for version in ("2021", "2019"):
+    for version in FORM_VERSIONS:
         path = template_path(version) if folder is None else folder / template_path(version).name
         build_template(load_form(version)).save(str(path))
         written.append(path)

@@ -4,21 +4,17 @@ restyled template can never produce a wrong report silently."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
-from nianbao.report.prose import resolve_text
-from nianbao.checking.rules import table_findings
-from nianbao.sources.docx.package import DocxPackage, UnreadableDocx
+from nianbao.checking.tables import table_findings
+from nianbao.errors import VerificationFailed
+from nianbao.reading.document import read_document_xml
+from nianbao.reading.model import ReadReport
 from nianbao.report.model import Report
-from nianbao.reading.report import ReadReport, read_report
+from nianbao.report.prose import resolve_text
+from nianbao.sources.blocks import UnreadableSource
+from nianbao.sources.docx.package import DocxPackage
+from nianbao.spec.findings import ERROR
 from nianbao.spec.values import format_value
-
-
-class VerificationFailed(Exception):
-    def __init__(self, path: Path | str, findings: list[str]) -> None:
-        super().__init__("\n".join(findings))
-        self.path = path
-        self.findings = findings
 
 
 def verify_rendered(report: Report, document: bytes) -> None:
@@ -30,8 +26,8 @@ def verify_rendered(report: Report, document: bytes) -> None:
 def verify_document_xml(report: Report, document_xml: bytes) -> None:
     """As `verify_rendered`, from the document's main part as rendered."""
     try:
-        read = read_report(document_xml)
-    except UnreadableDocx:
+        read = read_document_xml(document_xml)
+    except UnreadableSource:
         raise VerificationFailed(report.source or "", [
             "生成的文档不是有效的 XML：模板可能直接写入了标记（如 |safe），请改用原模板"]) from None
     verify_read_back(report, read)
@@ -42,7 +38,7 @@ def verify_read_back(report: Report, read: ReadReport,
     """Compare what was read back from a rendered document (a .docx, a web page) with
     the report. `shown` turns a text as written into the text a reader of the medium
     gets back (a web page collapses runs of spaces). Raises VerificationFailed."""
-    problems = [f.message for f in read.findings if f.severity == "error"]
+    problems = [f.message for f in read.findings if f.severity == ERROR]
     problems += [f.message for f in table_findings(read.form, read.tables)]
     if read.form.version != report.form.version:
         problems.append(f"表格格式应为 {report.form.version}，读出的是 {read.form.version}")

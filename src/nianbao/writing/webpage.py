@@ -20,27 +20,16 @@ from __future__ import annotations
 
 from lxml import etree
 
-from nianbao.report.prose import resolve_text
-from nianbao.writing.template import TEXT_WIDTH
-from nianbao.sources.docx.package import UnreadableDocx
-from nianbao.writing.filler import split_lead
-from nianbao.spec.form import Table
-from nianbao.spec.layout import (
-    COLUMN_HEADER,
-    DATA,
-    GROUP_TITLE,
-    ROW_HEADER,
-    Area,
-    column_widths,
-    grid_size,
-    header_rows,
-    table_areas,
-)
+from nianbao.errors import Unusable, VerificationFailed
+from nianbao.reading.document import read_blocks
 from nianbao.report.model import Report, chinese_date
-from nianbao.reading.report import NotAReport, read_blocks
+from nianbao.report.prose import resolve_text, split_lead
 from nianbao.sources.html import clean_text, read_html
+from nianbao.spec.page import BODY_SIZE, LINE_PITCH, TABLE_SIZE, TEXT_WIDTH, TITLE_SIZE, points
+from nianbao.spec.page import print_margins_css as _margins
+from nianbao.spec.tables import COLUMN_HEADER, DATA, GROUP_TITLE, ROW_HEADER, Area, Table
 from nianbao.spec.values import format_value
-from nianbao.writing.verify import VerificationFailed, verify_read_back
+from nianbao.writing.verify import verify_read_back
 
 Element = etree._Element
 
@@ -51,7 +40,8 @@ TITLE = ('"方正小标宋简体", "FZXiaoBiaoSong-B05S", "STZhongsong", "华文
          '"Noto Serif CJK SC", serif')
 
 # Body and headings as format.md §8 prints them; on screen a readable column, on paper
-# the GB/T 9704 版心 (A4, margins 37/26/35/28 mm, 16 pt text on a 28.95 pt line).
+# the GB/T 9704 版心 (A4 in the margins of `nianbao.spec.page`, 3号 text on its line pitch).
+_PITCH = f"{points(LINE_PITCH)}pt"
 CSS = f"""
 *, *::before, *::after {{ box-sizing: border-box; }}
 html {{ -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }}
@@ -72,24 +62,21 @@ p {{ text-indent: 2em; text-align: justify; margin: 0 0 .5rem; }}
 .table-wrap:focus-visible {{ outline: 2px solid #1a5fb4; outline-offset: 2px; }}
 table {{ width: 100%; border-collapse: collapse; table-layout: fixed; font-size: .875rem;
   line-height: 1.5; }}
-table.grouped {{ min-width: 30em; }}
-table.matrix {{ min-width: 46em; }}
-table.single_row {{ min-width: 70em; }}
 th, td {{ border: 1px solid #000; padding: .3em .25em; text-align: center;
   vertical-align: middle; font-weight: normal; }}
 th[scope=col], th[scope=colgroup], th[scope=rowgroup] {{ font-family: {SANS};
   font-weight: bold; }}
 td.note {{ font-size: .8125rem; }}
 @media print {{
-  @page {{ size: A4; margin: 37mm 26mm 35mm 28mm; }}
-  body {{ font-size: 16pt; line-height: 28.95pt; }}
+  @page {{ size: A4; margin: {_margins()}; }}
+  body {{ font-size: {BODY_SIZE}pt; line-height: {_PITCH}; }}
   .report {{ max-width: none; padding: 0; }}
-  h1 {{ font-size: 22pt; line-height: 1.6; margin: 0 0 28.95pt; }}
-  h2 {{ font-size: 16pt; line-height: 28.95pt; margin: 0; break-after: avoid; }}
+  h1 {{ font-size: {TITLE_SIZE}pt; line-height: 1.6; margin: 0 0 {_PITCH}; }}
+  h2 {{ font-size: {BODY_SIZE}pt; line-height: {_PITCH}; margin: 0; break-after: avoid; }}
   p {{ margin: 0; orphans: 2; widows: 2; }}
-  .closing {{ margin-top: 28.95pt; break-inside: avoid; }}
+  .closing {{ margin-top: {_PITCH}; break-inside: avoid; }}
   .table-wrap {{ overflow: visible !important; margin: 6pt 0 12pt; }}
-  table {{ min-width: 0 !important; font-size: 10.5pt; }}
+  table {{ min-width: 0 !important; font-size: {TABLE_SIZE}pt; }}
   thead {{ display: table-header-group; }}
   tr {{ break-inside: avoid; }}
 }}
@@ -137,7 +124,7 @@ def verify_page(report: Report, page: bytes) -> None:
     it (runs of spaces collapsed). Raises VerificationFailed."""
     try:
         read = read_blocks(read_html(page))
-    except (NotAReport, UnreadableDocx) as exc:
+    except Unusable as exc:
         raise VerificationFailed(report.source or "", [str(exc)]) from None
     verify_read_back(report, read, shown=clean_text)
 
@@ -168,18 +155,19 @@ def _table(parent: Element, report: Report, table: Table, heading_id: str) -> No
     wrap = _add(parent, "div", **{"class": "table-wrap", "style": "overflow-x:auto",
                                   "role": "region", "tabindex": "0",
                                   "aria-labelledby": heading_id})
-    element = _add(wrap, "table", **{"class": f"{table.id} {table.layout}",
-                                     "aria-labelledby": heading_id})
+    columns = table.grid_size[1]
+    element = _add(wrap, "table", **{"class": table.id, "aria-labelledby": heading_id,
+                                     "style": f"min-width:{_min_width_em(columns)}em"})
     colgroup = _add(element, "colgroup")
-    for width in column_widths(table, TEXT_WIDTH):
+    for width in table.column_widths(TEXT_WIDTH):
         _add(colgroup, "col", style=f"width:{100 * width / TEXT_WIDTH:.2f}%")
     rows: dict[int, list[Area]] = {}
-    for area in table_areas(table):
+    for area in table.areas():
         rows.setdefault(area.top, []).append(area)
-    head = header_rows(table)
+    head = table.header_rows
     values = report.tables[table.id]
     group: Element | None = None
-    for r in range(grid_size(table)[0]):
+    for r in range(table.grid_size[0]):
         cells = sorted(rows.get(r, []), key=lambda a: a.left)
         if r == 0 or r == head or any(a.role == GROUP_TITLE for a in cells):
             group = _add(element, "thead" if r < head else "tbody")
@@ -211,3 +199,9 @@ def _cell(area: Area, head: int) -> tuple[str, dict[str, str]]:
     else:
         return "td", {**attrs, "class": "note"}
     return "th", attrs
+
+
+def _min_width_em(columns: int) -> int:
+    """How wide a table stays on a narrow screen (it scrolls in its box instead of
+    squeezing its numbers): about 4.65em a grid column, never under 30em."""
+    return max(30, round(columns * 4.65))

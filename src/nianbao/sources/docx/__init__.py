@@ -5,8 +5,9 @@ Uses lxml directly; python-docx is not on this path (it misplaces cells of merge
 content-controlled tables, and is slow for checking many reports).
 """
 
-from nianbao.sources.docx.body import Block, ParagraphBlock, TableBlock, paragraph_text, read_body, style_names
-from nianbao.sources.docx.grid import Grid, GridCell, read_table, tables_in
+from nianbao.sources.blocks import Block, Grid, GridCell, ParagraphBlock, TableBlock
+from nianbao.sources.docx.body import paragraph_text, read_body, style_names
+from nianbao.sources.docx.grid import read_table, tables_in
 from nianbao.sources.docx.package import DocxPackage, UnreadableDocx, parse_xml, read_part
 
 __all__ = [

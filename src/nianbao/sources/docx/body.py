@@ -8,35 +8,11 @@ table cell read alike.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from lxml import etree
 
-from nianbao.sources.docx.grid import ALT_CHUNK, Grid, Reader, Tags, paragraph_text_of, tags_for
+from nianbao.sources.blocks import Block, ParagraphBlock, TableBlock
+from nianbao.sources.docx.grid import ALT_CHUNK, Reader, Tags, paragraph_text_of, tags_for
 from nianbao.sources.docx.package import UnreadableDocx, parse_xml
-
-__all__ = [
-    "Block",
-    "ParagraphBlock",
-    "TableBlock",
-    "paragraph_text",
-    "read_body",
-    "style_names",
-]
-
-
-@dataclass(frozen=True, slots=True)
-class ParagraphBlock:
-    text: str
-    style: str | None  # the style *id* (w:pStyle), e.g. "Heading1", or "1" in Chinese Word
-
-
-@dataclass(frozen=True, slots=True)
-class TableBlock:
-    grid: Grid
-
-
-Block = ParagraphBlock | TableBlock
 
 
 def read_body(document_xml: bytes) -> list[Block]:

@@ -14,20 +14,23 @@ bounded time: nesting depth, rows, cells and columns are capped (`Budget`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 
 from lxml import etree
 
-from nianbao.sources.docx.package import HOSTILE, UnreadableDocx
+from nianbao.sources.blocks import (
+    HOSTILE,
+    MAX_COLUMNS,
+    MAX_TABLE_DEPTH,
+    Budget,
+    Grid,
+    GridCell,
+)
+from nianbao.sources.docx.package import UnreadableDocx
 
 W_MAIN = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
-MAX_TABLE_DEPTH = 32
-MAX_ROWS = 20_000
-MAX_CELLS = 200_000
-MAX_COLUMNS = 1_000
 MAX_PARAGRAPHS = 200_000  # per read; bounds the memory of the scan, not only its time
 
 TOO_LARGE = "Word 文档中的表格过大：{what}，超出可检查的范围"
@@ -95,119 +98,6 @@ def tags_for(element: Element) -> Tags:
     raise UnreadableDocx(f"不是 Word 文档：内容使用了无法识别的格式（{tag!s:.80}）")
 
 
-# the grid
-
-
-@dataclass(slots=True)
-class GridCell:
-    """One grid position. Every position of a merge area carries the area's text,
-    origin, spans and nested tables (the same list object), so a lookup by (row, col)
-    never needs to chase the origin; only the top-left one has is_origin. A position
-    no cell covers (w:gridBefore/w:gridAfter, a row ending early) has missing=True,
-    is_origin=False, empty text and its own (row, col) as origin."""
-
-    text: str
-    origin: tuple[int, int]
-    row_span: int = 1
-    col_span: int = 1
-    is_origin: bool = True
-    missing: bool = False
-    nested: list[Grid] = field(default_factory=list)  # tables inside the cell, in order
-
-
-@dataclass(slots=True)
-class Grid:
-    """A table as a rectangle: `rows[r][c]` for every physical row and grid column."""
-
-    rows: list[list[GridCell]]
-
-    @property
-    def height(self) -> int:
-        return len(self.rows)
-
-    @property
-    def width(self) -> int:
-        return len(self.rows[0]) if self.rows else 0
-
-    def cell(self, row: int, col: int) -> GridCell:
-        return self.rows[row][col]
-
-    def text(self, row: int, col: int) -> str:
-        return self.rows[row][col].text
-
-    @classmethod
-    def stack(cls, parts: list[Grid]) -> Grid:
-        """Grids one below the other, as one table: for a table split in two (a page
-        break, a repeated header). Narrower parts are padded with missing positions."""
-        width = max((part.width for part in parts), default=0)
-        rows: list[list[GridCell]] = []
-        for part in parts:
-            offset = len(rows)
-            for row in part.rows:
-                rows.append([_shifted(cell, offset) for cell in row])
-                rows[-1].extend(_missing(len(rows) - 1, c) for c in range(part.width, width))
-        return cls(rows)
-
-    def origins(self) -> Iterator[GridCell]:
-        """Each real cell once (the top-left of its merge area), row by row."""
-        for row in self.rows:
-            for cell in row:
-                if cell.is_origin:
-                    yield cell
-
-
-def _shifted(cell: GridCell, offset: int) -> GridCell:
-    if not offset:
-        return cell
-    row, col = cell.origin
-    return GridCell(cell.text, (row + offset, col), cell.row_span, cell.col_span,
-                    cell.is_origin, cell.missing, cell.nested)
-
-
-def _missing(row: int, col: int) -> GridCell:
-    return GridCell("", (row, col), 1, 1, False, True)
-
-
-class Budget:
-    """Caps on the work one read may do, shared by all tables of a document (or web
-    page) so a hostile file cannot multiply them by having many tables. `error` and
-    `too_large` say how a refusal reads for the kind of file."""
-
-    __slots__ = ("cells", "error", "positions", "rows", "too_large")
-
-    def __init__(self, error: type[UnreadableDocx] = UnreadableDocx,
-                 too_large: str = TOO_LARGE) -> None:
-        self.rows = 0
-        self.cells = 0
-        self.positions = 0
-        self.error, self.too_large = error, too_large
-
-    def refuse(self, what: str) -> None:
-        raise self.error(self.too_large.format(what=what))
-
-    def take_row(self) -> None:
-        self.rows += 1
-        if self.rows > MAX_ROWS:
-            self.refuse(f"表格行数超过 {MAX_ROWS} 行")
-
-    def take_cells(self, count: int) -> None:
-        self.cells += count
-        if self.cells > MAX_CELLS:
-            self.refuse_cells()
-
-    def refuse_cells(self) -> None:
-        """The .docx reader counts `cells` itself, inline, as it does so for every cell."""
-        self.refuse(f"单元格数超过 {MAX_CELLS} 个")
-
-    def check_positions(self, extra: int) -> None:
-        if self.positions + extra > MAX_CELLS:
-            self.refuse_cells()
-
-    def take_positions(self, count: int) -> None:
-        self.check_positions(count)
-        self.positions += count
-
-
 def read_table(tbl: Element, budget: Budget | None = None) -> Grid:
     """The logical grid of a `w:tbl` element; nested tables are on `GridCell.nested`."""
     return Reader(tbl, budget).table(tbl)
@@ -240,7 +130,7 @@ class Reader:
 
     def __init__(self, root: Element, budget: Budget | None = None) -> None:
         self.tags = tags_for(root)
-        self.budget = budget or Budget()
+        self.budget = budget or Budget(UnreadableDocx, TOO_LARGE)
         self.texts: dict[Element, str] = {}  # w:p -> its text
         self.cells: dict[Element, list[int | str | None]] = {}  # tc -> gridSpan, v/hMerge
         self.rows: dict[Element, list[int | bool]] = {}  # tr -> gridBefore, gridAfter, deleted
@@ -280,7 +170,7 @@ class Reader:
         for tc in self.children(tr):
             if tc.tag == tc_tag:
                 budget.cells += 1
-                if budget.cells > MAX_CELLS:
+                if budget.cells > budget.max_cells:
                     budget.refuse_cells()
                 text, nested = self._content(tc, depth)
                 cells.append((text, nested, *properties.get(tc, _NO_CELL_PROPERTIES)))
@@ -482,7 +372,7 @@ def _grid_row(r: int, owners: list[_Area | None]) -> list[GridCell]:
     row = []
     for c, area in enumerate(owners):
         if area is None:
-            row.append(_missing(r, c))
+            row.append(GridCell.missing_at(r, c))
         else:
             origin = area.origin
             row.append(GridCell(area.text, origin, area.rows, area.cols, origin == (r, c),

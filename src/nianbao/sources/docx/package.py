@@ -22,6 +22,8 @@ from typing import IO
 
 from lxml import etree
 
+from nianbao.sources.blocks import HOSTILE, UnreadableSource
+
 MAIN_DOCUMENT = "word/document.xml"
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -44,20 +46,12 @@ OLE_FILE = (
     "请在 Word 中取消打开密码，并“另存为”Word 文档（.docx）后再试"
 )
 DAMAGED = "Word 文档已损坏或不完整（{detail}），请用 Word 重新保存或重新下载后再试"
-HOSTILE = "，可能是恶意构造的文件，已拒绝读取"
 TOO_BIG_FILE = f"文件过大（超过 {MAX_FILE_BYTES // MB} MB），无法作为 Word 文档读取"
 
 
-class UnreadableDocx(Exception):
+class UnreadableDocx(UnreadableSource):
     """The file cannot be read as a Word document; `str(exc)` is a Chinese message for
     the clerk, saying what is wrong and, where possible, what to do about it."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
 Source = str | os.PathLike[str] | bytes | bytearray | memoryview

@@ -1,0 +1,69 @@
+"""The few calls a person (or the web workspace) makes from Python; the command line
+is built on the same ones.
+
+    from pathlib import Path
+    from nianbao import api
+    report = api.load_report(Path("2024.yaml"))
+    docx = api.render_docx(report)            # bytes, read back and checked
+    result = api.check_file(Path("2023.docx"))
+    imported = api.import_file(Path("2023.html"))
+
+Every call raises a `nianbao.errors.NianbaoError` with Chinese `lines()` for what a
+clerk's file or an output gets wrong.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nianbao.checking.report import CheckResult
+from nianbao.datafile.reader import load_report
+from nianbao.datafile.writer import dump_report
+from nianbao.jobs.check import check_file, previous_tables
+from nianbao.jobs.importing import Imported, import_report
+from nianbao.jobs.render import Outputs, Rendered, render_one
+from nianbao.report.blank import blank_report
+from nianbao.report.model import Report
+from nianbao.report.rollover import Rollover, roll_over
+from nianbao.spec.form import form_for_year, load_form
+
+__all__ = [
+    "CheckResult",
+    "Imported",
+    "Outputs",
+    "Rendered",
+    "Report",
+    "Rollover",
+    "blank_report",
+    "check_file",
+    "dump_report",
+    "form_for_year",
+    "import_file",
+    "load_form",
+    "load_report",
+    "previous_tables",
+    "render_docx",
+    "render_html",
+    "render_one",
+    "roll_over",
+]
+
+
+def render_docx(report: Report, template: Path | None = None) -> bytes:
+    """The .docx of a report (the built-in template of its form unless one is given),
+    read back and checked cell by cell."""
+    from nianbao.writing.document import compiled_template, render_report
+
+    return render_report(report, compiled_template(template, report.form.version))
+
+
+def render_html(report: Report) -> bytes:
+    """The web-publication page of a report, read back and checked."""
+    from nianbao.writing.webpage import render_page
+
+    return render_page(report)
+
+
+def import_file(path: Path) -> Imported:
+    """A published report (.docx, .html, copied .txt) as a report and an office profile."""
+    return import_report(path)

@@ -1,0 +1,52 @@
+"""`nianbao check`: reading plus rules, for report files of any source kind — rendered
+by nianbao, edited in Word or WPS afterwards, or made by hand by another office."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nianbao.checking.report import CheckResult, Previous, check_read
+from nianbao.datafile.yamlfile import YAML_SUFFIXES
+from nianbao.errors import ProblemList, Unusable
+from nianbao.reading.document import read_file
+
+
+def check_file(path: Path, previous: Previous | None = None) -> CheckResult:
+    """Every finding on one report file: structure, table rules, prose, across years."""
+    result = CheckResult(Path(path))
+    try:
+        read = read_file(path)
+    except Unusable as exc:
+        result.unusable = str(exc)
+        return result
+    result.form = read.form.version
+    result.findings = check_read(read, previous)
+    return result
+
+
+def previous_tables(path: Path) -> Previous:
+    """Last year's tables, from its report file or its data file; raises Unusable."""
+    if path.suffix.lower() in YAML_SUFFIXES:
+        from nianbao.datafile.reader import load_report
+
+        try:
+            report = load_report(path)
+        except ProblemList as exc:
+            raise Unusable("上年数据文件有误：" + "；".join(
+                p.message for p in exc.problems[:3])) from None
+        return report.form, report.tables
+    read = read_file(path)
+    return read.form, read.tables
+
+
+def documents_in(paths: list[Path]) -> list[Path]:
+    """The files named, and the .docx files inside the folders named (Word's ~$ lock
+    files and nianbao's temporary files left out)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*.docx")
+                            if not p.name.startswith(("~$", ".nianbao-")))
+        else:
+            found.append(path)
+    return found

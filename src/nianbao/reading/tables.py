@@ -1,0 +1,200 @@
+"""The cells of a table, read from its grid by the labels the form prints: the column
+tree in the header (as many parents as distinguish a column: table 四's three 总计),
+row labels on the left, table 二's title rows naming the group. Tolerates what clerks
+produce: spaces inside labels (总  计), line breaks in cells, a table split in two with
+the header repeated, extra rows (a warning, never read)."""
+
+from __future__ import annotations
+
+from nianbao.reading.model import LABEL, STRUCTURE, ReadReport
+from nianbao.sources.blocks import Grid
+from nianbao.spec.findings import ERROR, WARNING
+from nianbao.spec.labels import normalize_label as _norm
+from nianbao.spec.rules import TableValues
+from nianbao.spec.tables import Column, Row, Table
+from nianbao.spec.values import parse_cell_text
+
+
+def read_table(report: ReadReport, table: Table, grid: Grid) -> TableValues:
+    """The values of a table: a table of title-row groups group by group, any other
+    under its column header."""
+    return _read_grouped(report, table, grid) if table.groups else \
+        _read_headed(report, table, grid)
+
+
+def _origin_text(grid: Grid, r: int, c: int) -> str:
+    cell = grid.rows[r][c]
+    return "" if cell.missing else cell.text
+
+
+def _label_matches(text: str, label: str) -> bool:
+    return bool(text) and _norm(text) == _norm(label)
+
+
+def note_variant(report: ReadReport, table: Table, printed: str, label: str) -> None:
+    """A label that matched only after normalising (brackets, spaces) is a warning."""
+    if printed.strip() != label:
+        report.finding(LABEL, WARNING, table.key, label, "",
+                       f"{table.key}中的“{printed.strip()}”与正式格式的“{label}”写法不同",
+                       label, printed.strip())
+
+
+def _column_path(grid: Grid, header_rows: int, c: int) -> list[str]:
+    path: list[str] = []
+    for r in range(header_rows):
+        text = _norm(_origin_text(grid, r, c))
+        if text and (not path or path[-1] != text):
+            path.append(text)
+    return path
+
+
+def _locate_columns(report: ReadReport, table: Table, grid: Grid, header_rows: int,
+                    first: int) -> dict[str, int]:
+    """Grid column of each data column: its own label at the bottom of the header, and
+    as many of its parents' labels above it as distinguish it (表四's three 总计)."""
+    paths = {c: _column_path(grid, header_rows, c) for c in range(first, grid.width)}
+    located: dict[str, int] = {}
+    for column in table.columns:
+        candidates = [(sum(_norm(p) in path for p in column.path[:-1]), -c, c)
+                      for c, path in paths.items()
+                      if path and path[-1] == _norm(column.label) and c not in located.values()]
+        if candidates:
+            located[column.id] = max(candidates)[2]
+        else:
+            report.finding(STRUCTURE, ERROR, table.key, "", column.full_label,
+                           f"{table.key}缺少“{column.full_label}”列")
+    return located
+
+
+def _row_label(grid: Grid, r: int, first_data: int) -> str:
+    labels = [_origin_text(grid, r, c) for c in range(first_data)]
+    labels = [t for t in labels if t.strip()]
+    return labels[-1] if labels else ""
+
+
+def _store(values: TableValues, row: Row, column: Column, grid: Grid, r: int, c: int) -> None:
+    cell = grid.rows[r][c]
+    if cell.missing:
+        values[(row.id, column.id)] = None
+        return
+    values[(row.id, column.id)] = parse_cell_text(cell.text)
+
+
+def _header_height(grid: Grid, table: Table) -> int:
+    """Rows above the first row that is not a header: the first row holding a row label,
+    or, where the table's one row has no label (table 四), the first holding a number."""
+    labels = {_norm(r.label) for r in table.rows if r.label}
+    for r in range(grid.height):
+        texts = [_origin_text(grid, r, c) for c in range(grid.width)]
+        if labels and any(_norm(t) in labels for t in texts if t):
+            return r
+        if not labels and any(not isinstance(parse_cell_text(t), str) for t in texts):
+            return r
+    return grid.height
+
+
+def _read_headed(report: ReadReport, table: Table, grid: Grid) -> TableValues:
+    """A table under a column header: its rows by their labels, or its one unlabelled
+    row right below the header."""
+    head = _header_height(grid, table)
+    first = _first_data_column(table, grid, head)
+    located = _locate_columns(report, table, grid, head, first)
+    if any(r.label for r in table.rows):
+        return _read_rows(report, table, grid, head, first, located)
+    values: TableValues = {}
+    if head >= grid.height:
+        report.finding(STRUCTURE, ERROR, table.key, "", "", f"{table.key}没有数据行")
+        return values
+    for column in table.columns:
+        if column.id in located:
+            _store(values, table.rows[0], column, grid, head, located[column.id])
+    return values
+
+
+def _read_rows(report: ReadReport, table: Table, grid: Grid, head: int, first: int,
+               located: dict[str, int]) -> TableValues:
+    values: TableValues = {}
+    read_rows: set[str] = set()
+    by_label = {_norm(r.label): r for r in table.rows}
+    header_texts = [[_norm(_origin_text(grid, r, c)) for c in range(grid.width)]
+                    for r in range(head)]
+    for r in range(head, grid.height):
+        texts = [_norm(_origin_text(grid, r, c)) for c in range(grid.width)]
+        if texts in header_texts:  # a repeated header (table split over pages)
+            continue
+        label = _row_label(grid, r, first)
+        row = by_label.get(_norm(label))
+        if row is None:
+            if any(texts):
+                report.finding(LABEL, WARNING, table.key, label, "",
+                               f"{table.key}中有正式格式之外的行“{label}”，未读取")
+            continue
+        if row.id in read_rows:  # the first of two rows with one label counts
+            continue
+        read_rows.add(row.id)
+        note_variant(report, table, label, row.label)
+        for column in table.columns:
+            if column.id in located:
+                _store(values, row, column, grid, r, located[column.id])
+    missing_rows(report, table, values)
+    return values
+
+
+def _first_data_column(table: Table, grid: Grid, head: int) -> int:
+    """The first grid column that holds a data column's label in the header."""
+    leaf_labels = {_norm(c.label) for c in table.columns}
+    for c in range(grid.width):
+        path = _column_path(grid, head, c)
+        if path and path[-1] in leaf_labels:
+            return c
+    return 0
+
+
+def missing_rows(report: ReadReport, table: Table, values: TableValues) -> None:
+    read_rows = {row_id for row_id, _ in values}
+    for row in table.rows:
+        if row.id not in read_rows:
+            report.finding(STRUCTURE, ERROR, table.key, row.label, "",
+                           f"{table.key}缺少“{row.full_label}”行")
+
+
+def _read_grouped(report: ReadReport, table: Table, grid: Grid) -> TableValues:
+    """Table 二: title rows name the group, 信息内容 rows name the columns."""
+    values: TableValues = {}
+    group = None
+    columns: dict[str, int] = {}
+    groups = {_norm(g.label): g for g in table.groups}
+    for r in range(grid.height):
+        texts = [_origin_text(grid, r, c) for c in range(grid.width)]
+        first = _norm(texts[0]) if texts else ""
+        if first in groups:
+            group, columns = groups[first], {}
+            note_variant(report, table, texts[0], group.label)
+            continue
+        if _label_matches(texts[0], table.row_header):
+            columns = {_norm(t): c for c, t in enumerate(texts) if c > 0 and t.strip()
+                       and grid.rows[r][c].is_origin}
+            if group is None or not all(_norm(col.label) in columns for col in group.columns):
+                group = next((g for g in table.groups
+                              if all(_norm(col.label) in columns for col in g.columns)), group)
+            continue
+        row = next((rw for rw in table.rows if _label_matches(texts[0], rw.label)), None)
+        if row is None or group is None or row.group != group.id:
+            if any(t.strip() for t in texts):
+                report.finding(LABEL, WARNING, table.key, texts[0].strip(), "",
+                               f"{table.key}中有正式格式之外的行“{texts[0].strip()}”，未读取")
+            continue
+        note_variant(report, table, texts[0], row.label)
+        for column in group.columns:
+            c = columns.get(_norm(column.label))
+            if c is None:
+                continue
+            _store(values, row, column, grid, r, c)
+    for row in table.rows:
+        for column in table.columns_of(row):
+            if (row.id, column.id) not in values:
+                report.finding(STRUCTURE, ERROR, table.key, row.label, column.label,
+                               f"{table.key}缺少“{row.label}”的“{column.label}”")
+    return values
+
+
