@@ -19,6 +19,7 @@ import click
 
 from nianbao import __version__
 from nianbao.errors import NianbaoError
+from nianbao.spec.form import FORM_VERSIONS
 
 if TYPE_CHECKING:
     from nianbao.checking.report import CheckResult
@@ -196,10 +197,10 @@ def _summary(result: CheckResult) -> str:
 @click.option("--office", "office_path", required=True,
               type=click.Path(dir_okay=False, path_type=Path),
               help="The office profile (机关信息), e.g. config/offices/X.yaml.")
-@click.option("--year", required=True, type=click.IntRange(2019, 2100), help="Report year.")
+@click.option("--year", required=True, type=int, help="Report year.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The data file to write.")
-@click.option("--form", "version", type=click.Choice(["2021", "2019"]),
+@click.option("--form", "version", type=click.Choice(FORM_VERSIONS),
               help="Table format; default: the one the year must use.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @_command
@@ -212,9 +213,13 @@ def new(office_path: Path, year: int, output: Path, version: str | None, force: 
     from nianbao.datafile.writer import dump_report
     from nianbao.errors import Problem, ProblemList
     from nianbao.report.blank import blank_report
-    from nianbao.spec.form import form_for_year, load_form
+    from nianbao.spec.form import form_for_year, load_form, report_years
     from nianbao.writing.output import write_atomic
 
+    years = report_years()
+    if year not in years:
+        raise ProblemList([Problem("--year", None, "", f"报告年度应在 {years[0]}–{years[-1]} "
+                                   f"之间，填写的是 {year}")], usable=False)
     office = load_office(office_path)
     form = load_form(version) if version else form_for_year(year)
     if not form.covers(year):

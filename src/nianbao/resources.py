@@ -11,8 +11,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -36,6 +34,8 @@ def config_path(*parts: str) -> Path:
 def read_config(*parts: str) -> Any:
     """A file of config/, parsed once per process (libyaml's parser where PyYAML has it:
     the forms are read by every batch worker as it starts). Callers only read it."""
+    import yaml  # here, not at the top: `nianbao --help` reads no config
+
     with config_path(*parts).open(encoding="utf-8") as f:
         return yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 

@@ -16,9 +16,9 @@ from nianbao.spec.values import parse_cell_text
 
 
 def read_table(report: ReadReport, table: Table, grid: Grid) -> TableValues:
-    """The values of a table: a table of title-row groups group by group, any other
-    under its column header."""
-    return _read_grouped(report, table, grid) if table.groups else \
+    """The values of a table: one of title-row groups group by group, any other under
+    its column header."""
+    return _read_titled_groups(report, table, grid) if table.groups else \
         _read_headed(report, table, grid)
 
 
@@ -158,7 +158,7 @@ def missing_rows(report: ReadReport, table: Table, values: TableValues) -> None:
                            f"{table.key}缺少“{row.full_label}”行")
 
 
-def _read_grouped(report: ReadReport, table: Table, grid: Grid) -> TableValues:
+def _read_titled_groups(report: ReadReport, table: Table, grid: Grid) -> TableValues:
     """Table 二: title rows name the group, 信息内容 rows name the columns."""
     values: TableValues = {}
     group = None

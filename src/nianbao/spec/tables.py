@@ -145,6 +145,7 @@ class Table:
     rows: tuple[Row, ...] = ()
     derived: frozenset[CellKey] = field(default_factory=frozenset)
     groups: tuple[Group, ...] = ()  # title-row groups (table 二); empty for the others
+    row_header: str = ""  # the label over the row labels of each group (信息内容)
 
     # -- cells ---------------------------------------------------------------------
 
@@ -215,6 +216,11 @@ class Table:
     # -- paths: data files and template contexts ----------------------------------
 
     @cached_property
+    def header_labels(self) -> frozenset[str]:
+        """The labels of the column header, inner ones included, normalised."""
+        return frozenset()
+
+    @cached_property
     def key_tree(self) -> KeyTree:
         """The nesting of the table in a data file, by official labels, down to the
         cells (made once per table: every data file of a batch is read against it)."""
@@ -272,7 +278,6 @@ class GroupedTable(Table):
     """Table 二: per 第二十条 item a title row, a 信息内容 header row, then its rows;
     each group has columns of its own."""
 
-    row_header: str = ""
     width: int = 0
 
     def columns_of(self, row: Row) -> tuple[Column, ...]:
@@ -332,7 +337,6 @@ class _HeadedTable(Table):
 
     @cached_property
     def header_labels(self) -> frozenset[str]:
-        """The labels of the column tree, inner ones included, normalised."""
         return frozenset(normalize_label(leaf.label) for node in self.column_tree
                          for leaf in _all_nodes(node))
 
