@@ -26,12 +26,12 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from nianbao.jobs.batch import run_batch
 from nianbao.datafile.reader import load_report
 from nianbao.datafile.writer import dump_report
-from nianbao.writing.filler import render_context
-from nianbao.writing.document import compiled_template, render_report
+from nianbao.jobs.batch import run_batch
 from nianbao.resources import template_path
+from nianbao.writing.document import compiled_template, render_report
+from nianbao.writing.filler import render_context
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -15,11 +15,11 @@ from pathlib import Path
 import docx
 from timing import median_ms, print_figures
 
-from nianbao.jobs.check import check_file
 from nianbao.checking.tables import table_findings
 from nianbao.datafile.reader import load_report
-from nianbao.sources.docx.body import read_body
+from nianbao.jobs.check import check_file
 from nianbao.reading.document import read_document_xml
+from nianbao.sources.docx.body import read_body
 from nianbao.writing.document import compiled_template
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "pingtan-2021.yaml"

@@ -19,9 +19,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from timing import median_ms, print_figures
 
 from nianbao.datafile.reader import load_report
-from nianbao.writing.filler import render_context
-from nianbao.writing.document import compiled_template, render_report
 from nianbao.resources import template_path
+from nianbao.writing.document import compiled_template, render_report
+from nianbao.writing.filler import render_context
 from nianbao.writing.verify import verify_rendered
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "pingtan-2021.yaml"

@@ -12,14 +12,16 @@ loads neither the template machinery nor Jinja):
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
-    from nianbao import api
-
+    # import_module, not `from nianbao import api`: that would ask this function for
+    # `api` again before the submodule exists
+    api = importlib.import_module("nianbao.api")
     if name in api.__all__:
         return getattr(api, name)
     raise AttributeError(f"module 'nianbao' has no attribute {name!r}")

@@ -21,7 +21,7 @@ from nianbao.datafile.reader import load_report
 from nianbao.datafile.writer import dump_report
 from nianbao.jobs.check import check_file, previous_tables
 from nianbao.jobs.importing import Imported, import_report
-from nianbao.jobs.render import Outputs, Rendered, render_one
+from nianbao.jobs.render import Outputs, Rendered, render_one, write
 from nianbao.report.blank import blank_report
 from nianbao.report.model import Report
 from nianbao.report.rollover import Rollover, roll_over
@@ -46,6 +46,7 @@ __all__ = [
     "render_html",
     "render_one",
     "roll_over",
+    "write",
 ]
 
 

@@ -96,7 +96,7 @@ def render(data: Path, output: Path | None, template: Path | None, force: bool,
     The data are checked first (every problem listed, nothing written); the document is
     read back and its tables checked before it is saved under its final name.
     """
-    from nianbao.jobs.render import Outputs, render_one, write
+    from nianbao import api
 
     if html and (template or with_pdf):
         raise click.UsageError("--html 生成网页，不能与 --template 或 --pdf 同时使用")
@@ -105,9 +105,9 @@ def render(data: Path, output: Path | None, template: Path | None, force: bool,
         from nianbao.writing.pdf import preflight
 
         preflight([output], force=force)
-    outputs = Outputs(html=output) if html else Outputs(docx=output, template=template)
-    rendered = render_one(data, outputs, list(offices))
-    write(rendered, force=force)
+    outputs = api.Outputs(html=output) if html else api.Outputs(docx=output, template=template)
+    rendered = api.render_one(data, outputs, list(offices))
+    api.write(rendered, force=force)
     for warning in rendered.warnings:
         click.echo(warning, err=True)
     click.echo(f"已生成 {output}（{rendered.report.full_title}）")
@@ -160,16 +160,17 @@ def check(files: tuple[Path, ...], previous: Path | None, output_format: str) ->
     prose that contradicts the tables. Exit 0: no errors (warnings allowed); 1: errors;
     2: a file could not be read as a report.
     """
+    from nianbao import api
     from nianbao.errors import Unusable
-    from nianbao.jobs.check import check_file, documents_in, previous_tables
+    from nianbao.jobs.check import documents_in
 
     last = None
     if previous is not None:
         try:
-            last = previous_tables(previous)
+            last = api.previous_tables(previous)
         except Unusable as exc:
             _fail([f"{previous}: 无法作为上年报告读取：{exc}"], 2)
-    results = [check_file(path, last) for path in documents_in(list(files))]
+    results = [api.check_file(path, last) for path in documents_in(list(files))]
     if not results:
         _fail(["没有找到要检查的 .docx 文件"], 2)
     for result in results:
@@ -209,11 +210,10 @@ def new(office_path: Path, year: int, output: Path, version: str | None, force: 
 
     Paragraphs marked 【待填写】 are the clerk's to write; render warns while any remain.
     """
+    from nianbao import api
     from nianbao.datafile.profiles import load_office
-    from nianbao.datafile.writer import dump_report
     from nianbao.errors import Problem, ProblemList
-    from nianbao.report.blank import blank_report
-    from nianbao.spec.form import form_for_year, load_form, report_years
+    from nianbao.spec.form import report_years
     from nianbao.writing.output import write_atomic
 
     years = report_years()
@@ -221,13 +221,13 @@ def new(office_path: Path, year: int, output: Path, version: str | None, force: 
         raise ProblemList([Problem("--year", None, "", f"报告年度应在 {years[0]}–{years[-1]} "
                                    f"之间，填写的是 {year}")], usable=False)
     office = load_office(office_path)
-    form = load_form(version) if version else form_for_year(year)
+    form = api.load_form(version) if version else api.form_for_year(year)
     if not form.covers(year):
         raise ProblemList([Problem(output, None, "--form",
-                                   f"{year}年度应使用 {form_for_year(year).version} 格式")],
+                                   f"{year}年度应使用 {api.form_for_year(year).version} 格式")],
                           usable=False)
-    report = blank_report(form, office, _office_ref(office_path, output), year)
-    write_atomic(output, dump_report(report).encode("utf-8"), force=force)
+    report = api.blank_report(form, office, _office_ref(office_path, output), year)
+    write_atomic(output, api.dump_report(report).encode("utf-8"), force=force)
     click.echo(f"已生成数据文件 {output}：请填写表格数字和标有“【待填写】”的段落")
 
 
@@ -260,14 +260,13 @@ def import_(source: Path, output: Path, office_ref: str | None, force: bool) -> 
     blank or not numbers are reported and kept as found, so render names them until
     fixed; totals are recomputed, and totals that did not add up are reported.
     """
+    from nianbao import api
     from nianbao.datafile.profiles import dump_office, profile_name
-    from nianbao.datafile.writer import dump_report
     from nianbao.errors import OutputExists, Unusable
-    from nianbao.jobs.importing import import_report
     from nianbao.writing.output import write_atomic
 
     try:
-        imported = import_report(source)
+        imported = api.import_file(source)
     except Unusable as exc:
         _fail([f"{source}: 无法导入：{exc}"], 2)
     report = imported.report
@@ -282,7 +281,7 @@ def import_(source: Path, output: Path, office_ref: str | None, force: bool) -> 
             write_atomic(profile, dump_office(imported.office_fields).encode("utf-8"))
             click.echo(f"已生成机关信息 {profile}", err=True)
     report.office_ref = office_ref
-    write_atomic(output, dump_report(report).encode("utf-8"), force=force)
+    write_atomic(output, api.dump_report(report).encode("utf-8"), force=force)
     for note in imported.notes:
         click.echo(f"{source}: 警告：{note}", err=True)
     for finding in imported.findings:
@@ -305,20 +304,18 @@ def rollover(data: Path, output: Path, force: bool, offices: tuple[Path, ...]) -
     starting value (marked for review); every other count 0; this year's own paragraphs
     kept as a draft, each marked 【待更新】 (render and check warn while marks remain).
     """
+    from nianbao import api
     from nianbao.datafile.profiles import is_path_ref
-    from nianbao.datafile.reader import load_report
-    from nianbao.datafile.writer import dump_report
     from nianbao.report.drafts import draft_marks
-    from nianbao.report.rollover import roll_over
     from nianbao.writing.output import write_atomic
 
-    result = roll_over(load_report(data, list(offices)))
+    result = api.roll_over(api.load_report(data, list(offices)))
     draft = result.report
     if output.resolve().parent != data.resolve().parent and is_path_ref(draft.office_ref) \
             and not os.path.isabs(draft.office_ref):
         draft.office_ref = os.path.relpath(data.resolve().parent / draft.office_ref,
                                            output.resolve().parent)
-    write_atomic(output, dump_report(draft).encode("utf-8"), force=force)
+    write_atomic(output, api.dump_report(draft).encode("utf-8"), force=force)
     for note in result.notes:
         click.echo(f"{data}: 注意：{note}", err=True)
     click.echo(f"已生成 {draft.year} 年度草稿 {output}：上年结转已填，其余数字为 0，"
@@ -396,16 +393,15 @@ def aggregate_(data: tuple[Path, ...], office_path: Path, output: Path, force: b
     Tables 二, 三 and 四 and the fees are summed cell by cell; totals are derived again.
     Its prose is the standard skeleton, to be written by the compiling body.
     """
+    from nianbao import api
     from nianbao.datafile.profiles import load_office
-    from nianbao.datafile.reader import load_report
-    from nianbao.datafile.writer import dump_report
     from nianbao.report.aggregate import aggregate
     from nianbao.writing.output import write_atomic
 
-    reports = [load_report(path, list(offices)) for path in data]
+    reports = [api.load_report(path, list(offices)) for path in data]
     ref = _office_ref(office_path, output)
     total = aggregate(reports, load_office(office_path), ref)
-    write_atomic(output, dump_report(total).encode("utf-8"), force=force)
+    write_atomic(output, api.dump_report(total).encode("utf-8"), force=force)
     click.echo(f"已汇总 {len(reports)} 份数据（{total.year}年度，"
                f"{total.form.version} 格式）→ {output}")
 

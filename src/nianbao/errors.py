@@ -52,7 +52,7 @@ class ProblemList(NianbaoError):
         self.usable = usable
 
     @property
-    def exit_code(self) -> int:  # type: ignore[override]
+    def exit_code(self) -> int:  # type: ignore[override]  # read-only here, by `usable`
         return DATA if self.usable else UNUSABLE
 
     def lines(self) -> list[str]:

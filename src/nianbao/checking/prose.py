@@ -32,8 +32,8 @@ def _prose_finding(rule: ProseRule, match: re.Match[str], expected: Number | Non
     quote = _quote(match)
     if expected is None:
         return None
-    if rule.contradicts:
-        if expected > rule.above:  # type: ignore[operator]
+    if rule.above is not None:  # a statement the cells contradict above this sum
+        if expected > rule.above:
             return Finding(rule.id, WARNING, "正文", "", "", None, quote,
                            f"正文“{quote}”：{rule.message}（表中为 {format_value(expected)}）")
         return None

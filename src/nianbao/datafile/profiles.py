@@ -81,8 +81,8 @@ def _load_office(path: Path, mtime_ns: int, size: int) -> Office:
         label = f"{key}（{allowed[key]}）"
         if not isinstance(value, (str, int)) or not str(value).strip():
             problems.append(Problem(path, raw.lines[key], label, "应为非空文字"))
-        elif unprintable(str(value)):
-            problems.append(Problem(path, raw.lines[key], label, unprintable(str(value))))
+        elif reason := unprintable(str(value)):
+            problems.append(Problem(path, raw.lines[key], label, reason))
     if problems:
         raise ProblemList(problems)
     values = {f.name: str(raw.get(f.name, "")).strip() for f in fields(Office) if f.name != "id"}

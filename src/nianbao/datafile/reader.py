@@ -87,7 +87,7 @@ class _Reader:
 
     def form(self, raw: LineDict) -> Form:
         version = raw.get("form")
-        year = raw.get("year")
+        year: Any = raw.get("year")  # as typed: year() reports one that is no report year
         if version is None:
             return form_for_year(year) if year in report_years() else load_form(FORM_VERSIONS[0])
         if str(version) not in FORM_VERSIONS:
@@ -233,7 +233,8 @@ class _Reader:
             if problem:
                 self.problem(given.lines[label], f"{spec['key']} “{label}”", problem)
             else:
-                fees[key] = value  # type: ignore[assignment]
+                assert isinstance(value, (int, Decimal))  # the fees are counts and amounts
+                fees[key] = value
         return fees
 
     def table(self, raw: LineDict, form: Form, table: Table) -> TableValues:

@@ -129,7 +129,9 @@ class _Builder:
     def start(self, event: Any) -> LineDict | LineList:
         """The collection an event starts, empty; it is filled by the events to come."""
         if type(event) is AliasEvent:
-            raise ConstructorError(None, None, "不允许使用 YAML 别名（*名称）", event.start_mark)
+            # types-PyYAML: an event's mark may be libyaml's, an error's only PyYAML's
+            raise ConstructorError(None, None, "不允许使用 YAML 别名（*名称）",
+                                   event.start_mark)  # type: ignore[arg-type]
         if event.tag not in _COLLECTION_TAGS:
             raise _unsupported(event.tag, event.start_mark)
         if len(self.open) >= MAX_DEPTH:
@@ -178,7 +180,9 @@ def _scalar(loader: Any, event: ScalarEvent) -> Any:
         return int(value)
     if tag not in _SCALAR_TAGS:
         raise _unsupported(tag, event.start_mark)
-    node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+    # types-PyYAML: an event's marks may be libyaml's, a node's only PyYAML's
+    node = ScalarNode(tag, value, event.start_mark, event.end_mark,  # type: ignore[arg-type]
+                      event.style)
     return loader.yaml_constructors[tag](loader, node)
 
 
@@ -191,7 +195,8 @@ def _resolve(loader: Any, value: str, implicit: Any) -> str:
     """The implicit tag of a plain scalar (str, int, bool…). PyYAML matches regexes on
     every call; a batch sees the same labels and small numbers thousands of times."""
     if len(value) > _SHORT:
-        return loader.resolve(ScalarNode, value, implicit)
+        resolved: str = loader.resolve(ScalarNode, value, implicit)
+        return resolved
     tag = _resolved.get((value, implicit))
     if tag is None:
         if len(_resolved) > 10_000:
@@ -252,5 +257,6 @@ def _yaml_reason(problem: str, text: str, mark: Any) -> str:
 def _char_at(text: str, mark: Any) -> str:
     lines = text.splitlines()
     if mark.line < len(lines) and mark.column < len(lines[mark.line]):
-        return lines[mark.line][mark.column]
+        char: str = lines[mark.line][mark.column]
+        return char
     return ""

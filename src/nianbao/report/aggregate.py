@@ -28,7 +28,7 @@ _MONEY = re.compile(r"^(\d+(?:\.\d+)?)\s*(元|万元|亿元)?$")
 def _add(total: Value, value: Value) -> Value:
     if isinstance(total, str) or isinstance(value, str):
         return f"{_yuan(total) + _yuan(value)}元"
-    return (total or 0) + (value or 0)  # type: ignore[operator]
+    return (total or 0) + (value or 0)
 
 
 def _yuan(value: Value) -> Decimal:
@@ -67,6 +67,6 @@ def aggregate(reports: list[Report], office: Office, office_ref: str,
                 value = _add(value, report.tables[tid].get(key))
             typed[key] = value
         total.tables[tid] = form.derive(tid, typed)
-    for key in total.fees:
-        total.fees[key] = sum((r.fees.get(key, 0) for r in reports), start=0)
+    for fee in total.fees:
+        total.fees[fee] = sum((r.fees.get(fee, 0) for r in reports), start=0)
     return total

@@ -22,22 +22,36 @@ def read_source(path: Path) -> list[Block]:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise Unusable(f"不支持的文件类型“{path.suffix}”：可导入 .docx、.html/.htm、.txt")
+    if suffix == ".docx":
+        from nianbao.sources.docx.body import read_body
+        from nianbao.sources.docx.package import DocxPackage
+
+        return read_body(DocxPackage(path).document_xml())
+    from nianbao.sources.html import MAX_HTML_BYTES, read_html
+
+    data = _read(path, MAX_HTML_BYTES)  # the page reader refuses what is over the cap
+    if suffix != ".txt":
+        return read_html(data)
+    from nianbao.sources.text import text_blocks
+
+    if len(data) > MAX_HTML_BYTES:
+        raise Unusable(f"文本文件过大（超过 {MAX_HTML_BYTES // 2**20} MB），不是年度报告")
+    return text_blocks(_decode_text(data))
+
+
+def _read(path: Path, limit: int) -> bytes:
+    """At most one byte past the cap, so a huge file is not loaded to be refused."""
     try:
-        if suffix == ".docx":
-            from nianbao.sources.docx.body import read_body
-            from nianbao.sources.docx.package import DocxPackage
-
-            return read_body(DocxPackage(path).document_xml())
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            return file.read(limit + 1)
+    except FileNotFoundError:
+        raise Unusable(f"找不到文件：{path}") from None
+    except IsADirectoryError:
+        raise Unusable(f"这是一个文件夹，不是报告文件：{path}") from None
+    except PermissionError:
+        raise Unusable(f"没有读取此文件的权限：{path}") from None
     except OSError as exc:
-        raise Unusable(f"无法读取：{exc.strerror}") from None
-    if suffix == ".txt":
-        from nianbao.sources.text import text_blocks
-
-        return text_blocks(_decode_text(data))
-    from nianbao.sources.html import read_html
-
-    return read_html(data)
+        raise Unusable(f"无法打开文件：{path}（错误号 {exc.errno}）") from None
 
 
 def _decode_text(data: bytes) -> str:

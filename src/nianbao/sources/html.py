@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import cast
 
 from lxml import etree
 
@@ -120,10 +121,10 @@ def decode(data: bytes) -> str:
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, errors="replace")
     declared = declared_encoding(data)
-    for encoding in ("utf-8", declared, "gb18030"):
-        if encoding is not None:
+    for candidate in ("utf-8", declared, "gb18030"):
+        if candidate is not None:
             try:
-                return data.decode(encoding)
+                return data.decode(candidate)
             except UnicodeError:  # some codecs (idna) raise other kinds than decode errors
                 continue
     try:
@@ -238,8 +239,10 @@ def _usable_reference(reference: re.Match[bytes]) -> bytes:
     return reference.group()
 
 
-_STRING = etree.XPath("string()")
-_STRING_LENGTH = etree.XPath("string-length()")
+# lxml-stubs type a compiled XPath's result as any XPath result: these are typed by what
+# their expressions give
+_STRING = cast(Callable[[Element], str], etree.XPath("string()"))
+_STRING_LENGTH = cast(Callable[[Element], float], etree.XPath("string-length()"))
 
 
 def _lines(text: str) -> list[str]:
@@ -283,7 +286,8 @@ _HIDING_HINTS = {
 }
 HINTS_LOOKED_AT = 2000  # words looked at before looking at every element instead
 FLAG = b"data-nianbao-hides"
-_FLAGGED = etree.XPath("descendant-or-self::*[@data-nianbao-hides]")
+_FLAGGED = cast(Callable[[Element], list[Element]],
+                etree.XPath("descendant-or-self::*[@data-nianbao-hides]"))
 _TAG_NAME = re.compile(rb"[a-zA-Z][^\s/>]{0,64}")
 _SECTIONS = frozenset(("thead", "tbody", "tfoot"))
 _CELLS = frozenset(("td", "th"))

@@ -38,9 +38,11 @@ def text_blocks(text: str) -> list[Block]:
     for line in text.splitlines():
         cell = _CELL.match(line)
         if cell:
-            if not items or not isinstance(items[-1], list):
-                items.append([])
-            items[-1].append(cell.group(1).strip())  # type: ignore[union-attr]
+            run = items[-1] if items else None
+            if not isinstance(run, list):
+                run = []
+                items.append(run)
+            run.append(cell.group(1).strip())
         elif line.strip():
             items.append(ParagraphBlock(line.strip(), None))
     runs = [item for item in items if isinstance(item, list)]

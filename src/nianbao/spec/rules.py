@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 from nianbao.spec.tables import CellKey, Table
 from nianbao.spec.values import Value
@@ -26,7 +26,7 @@ Number = int | Decimal
 TableValues = dict[CellKey, Value]
 
 
-def is_number(value: object) -> bool:
+def is_number(value: object) -> TypeGuard[Number]:
     return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
 
 
@@ -36,7 +36,7 @@ def total(values: Iterable[Value]) -> Number | None:
     for value in values:
         if not is_number(value):
             return None
-        result += value  # type: ignore[operator]
+        result += value
     return result
 
 
@@ -74,7 +74,7 @@ class Equation:
         expected = self.expected(values)
         if expected is None or not is_number(found) or expected == found:
             return None
-        return self.blamed, expected, found  # type: ignore[return-value]
+        return self.blamed, expected, found
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ class StockRule(AcrossYearRule):
         for row in self.rows:
             removed = this.get((row, self.removed))
             yield (row, self.stock), [last.get((row, self.stock)), this.get((row, self.added)),
-                                      -removed if is_number(removed) else removed]  # type: ignore[operator]
+                                      -removed if is_number(removed) else removed]
 
 
 @dataclass(frozen=True)
@@ -203,6 +203,7 @@ class ProseRule(Rule):
 
     @property
     def contradicts(self) -> bool:
+        """Whether the rule is a statement the cells contradict, not a quoted number."""
         return self.above is not None
 
 
@@ -218,8 +219,8 @@ def build_rule(raw: dict[str, Any], tables: dict[str, Table]) -> Rule:
     kind = _KINDS.get(raw["kind"])
     if kind is None:
         raise ValueError(f"unknown rule {raw['id']}: {raw['kind']}")
-    fields = {key: tuple(value) if isinstance(value, list) else value
-              for key, value in raw.items() if key != "kind"}
+    fields: dict[str, Any] = {key: tuple(value) if isinstance(value, list) else value
+                              for key, value in raw.items() if key != "kind"}
     parts = raw.get("parts")
     if isinstance(parts, dict):
         rows = tables[raw["table"]].rows_under(parts["leaves_of"])
@@ -249,8 +250,9 @@ def derive(equations: Iterable[Equation], values: TableValues) -> TableValues:
         waiting = []
         for eq in pending:
             parts = [out.get(k) for k in eq.right]
-            if all(isinstance(v, int) for v in parts):  # counts: whole numbers only
-                out[eq.left[0]] = sum(parts)  # type: ignore[arg-type]
+            counts = [v for v in parts if isinstance(v, int)]
+            if len(counts) == len(parts):  # counts: whole numbers only
+                out[eq.left[0]] = sum(counts)
             else:
                 waiting.append(eq)
         if len(waiting) == len(pending):  # parts missing: leave those totals blank

@@ -26,7 +26,8 @@ from jinja2 import (
     UndefinedError,
     nodes,
 )
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 
 from nianbao.errors import Unusable
 from nianbao.report.model import Report, chinese_date

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_SECTION_START
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
@@ -18,6 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
+from docx.styles.style import CharacterStyle
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
@@ -61,18 +63,18 @@ _AFTER_SNAP_TO_GRID = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorInd
 
 
 
-def _fonts(style_or_run_element: object, east_asia: str, size: float) -> None:
-    font = style_or_run_element.font  # type: ignore[attr-defined]
+def _fonts(style: CharacterStyle, east_asia: str, size: float) -> None:
+    font = style.font
     font.name = LATIN_FONT
     font.size = Pt(size)
-    rpr = style_or_run_element.element.get_or_add_rPr()  # type: ignore[attr-defined]
+    rpr = style.element.get_or_add_rPr()
     rfonts = rpr.find(qn("w:rFonts"))
     rfonts.set(qn("w:eastAsia"), east_asia)
     rfonts.set(qn("w:hAnsi"), LATIN_FONT)
     rfonts.set(qn("w:cs"), LATIN_FONT)
 
 
-def _paragraph_style(doc: Document, name: str, east_asia: str, size: float, *,
+def _paragraph_style(doc: DocxDocument, name: str, east_asia: str, size: float, *,
                      align: WD_ALIGN_PARAGRAPH | None = None, first_line: bool = False,
                      exact_pitch: bool = True, right_chars: int = 0,
                      keep_next: bool = False) -> None:
@@ -102,7 +104,7 @@ def _paragraph_style(doc: Document, name: str, east_asia: str, size: float, *,
         ind.set(qn("w:right"), str(int(size * 20 * right_chars / 100)))
 
 
-def _styles(doc: Document) -> None:
+def _styles(doc: DocxDocument) -> None:
     normal = doc.styles["Normal"]
     _fonts(normal, BODY_FONT, BODY_SIZE)
     normal.paragraph_format.space_after = Pt(0)
@@ -127,7 +129,7 @@ def _styles(doc: Document) -> None:
     _fonts(lead, KAI, BODY_SIZE)
 
 
-def _page(doc: Document) -> None:
+def _page(doc: DocxDocument) -> None:
     section = doc.sections[0]
     section.start_type = WD_SECTION_START.NEW_PAGE
     section.page_width, section.page_height = Twips(PAGE_WIDTH), Twips(PAGE_HEIGHT)
@@ -166,12 +168,12 @@ def _page_number(paragraph: DocxParagraph, align: WD_ALIGN_PARAGRAPH, indent: st
             instr.set(qn("xml:space"), "preserve")
             instr.text = text
             run._r.append(instr)
-        else:
+        elif text is not None:
             run.text = text
     paragraph.add_run(" —")
 
 
-def _prose(doc: Document, loop_var: str, style: str = STYLE_BODY) -> None:
+def _prose(doc: DocxDocument, loop_var: str, style: str = STYLE_BODY) -> None:
     """A repeated paragraph: the run-in sub-heading (楷体) and the body text."""
     doc.add_paragraph(f"{{%p for p in {loop_var} %}}", style=STYLE_BODY)
     paragraph = doc.add_paragraph(style=style)
@@ -182,8 +184,8 @@ def _prose(doc: Document, loop_var: str, style: str = STYLE_BODY) -> None:
 
 # --- tables ---------------------------------------------------------------------------
 
-def _new_table(doc: Document, rows: int, widths: list[int]) -> DocxTable:
-    table = doc.add_table(rows=rows, cols=len(widths))
+def _new_table(doc: DocxDocument, rows: int, widths: list[int]) -> DocxTable:
+    table: DocxTable = doc.add_table(rows=rows, cols=len(widths))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -193,9 +195,10 @@ def _new_table(doc: Document, rows: int, widths: list[int]) -> DocxTable:
         col.width = Twips(width)
         for cell in col.cells:
             cell.width = Twips(width)
-    width = table._tbl.tblPr.find(qn("w:tblW"))
-    width.set(qn("w:type"), "dxa")
-    width.set(qn("w:w"), str(sum(widths)))
+    table_width = table._tbl.tblPr.find(qn("w:tblW"))
+    assert table_width is not None  # python-docx makes every table with one
+    table_width.set(qn("w:type"), "dxa")
+    table_width.set(qn("w:w"), str(sum(widths)))
     return table
 
 
@@ -224,7 +227,7 @@ def _placeholder(table: Table, row_id: str, column_id: str) -> str:
     return "{{ " + ".".join((table.id, *table.cell_path(row_id, column_id))) + " }}"
 
 
-def _layout_table(doc: Document, table: Table) -> None:
+def _layout_table(doc: DocxDocument, table: Table) -> None:
     """A table of the form with the official merge areas (`Table.areas`, shared
     with the web page); labels are static text, data cells placeholders."""
     docx_table = _new_table(doc, table.grid_size[0], table.column_widths(TEXT_WIDTH))
@@ -235,7 +238,7 @@ def _layout_table(doc: Document, table: Table) -> None:
     _repeat_header(docx_table, table.header_rows)
 
 
-def _chinese_language(doc: Document) -> None:
+def _chinese_language(doc: DocxDocument) -> None:
     """Mark East Asian text as Simplified Chinese (python-docx's default template says
     en-US in the styles and ja-JP in the theme): a renderer picks glyph shapes by it,
     and Japanese shapes are wrong for this report."""
@@ -251,7 +254,7 @@ def _chinese_language(doc: Document) -> None:
         theme.set(qn("w:eastAsia"), "zh-CN")
 
 
-def build_template(form: Form) -> Document:
+def build_template(form: Form) -> DocxDocument:
     doc = Document()
     _chinese_language(doc)
     _styles(doc)

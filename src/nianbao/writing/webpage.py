@@ -174,7 +174,10 @@ def _table(parent: Element, report: Report, table: Table, heading_id: str) -> No
         assert group is not None
         tr = _add(group, "tr")
         for area in cells:
-            text = format_value(values.get(area.cell)) if area.role == DATA else area.text
+            if area.role == DATA and area.cell is not None:  # a data area has its cell
+                text = format_value(values.get(area.cell))
+            else:
+                text = area.text
             tag, attrs = _cell(area, head)
             _add(tr, tag, text, **attrs)
 

@@ -230,16 +230,16 @@ class Reader:
         if tag in tags.row_properties:
             tr = _owner(element, tags.trPr, tags.tr)
             if tr is not None:
-                properties = self.rows.setdefault(tr, list(_NO_ROW_PROPERTIES))
-                properties[0 if tag == tags.gridBefore else 1] = _number(element, tags, 0)
+                row_properties = self.rows.setdefault(tr, list(_NO_ROW_PROPERTIES))
+                row_properties[0 if tag == tags.gridBefore else 1] = _number(element, tags, 0)
             return
         tc = _owner(element, tags.tcPr, tags.tc)
         if tc is not None:
-            properties = self.cells.setdefault(tc, list(_NO_CELL_PROPERTIES))
+            cell_properties = self.cells.setdefault(tc, list(_NO_CELL_PROPERTIES))
             if tag == tags.gridSpan:
-                properties[0] = max(1, _number(element, tags, 1))
+                cell_properties[0] = max(1, _number(element, tags, 1))
             else:
-                properties[1 if tag == tags.vMerge else 2] = _merge(element, tags)
+                cell_properties[1 if tag == tags.vMerge else 2] = _merge(element, tags)
 
     def _exception(
         self, element: Element, tag: str, careful: set[Element], blank: set[Element]

@@ -18,7 +18,7 @@ import struct
 import threading
 import zipfile
 import zlib
-from typing import IO
+from typing import IO, Protocol, cast
 
 from lxml import etree
 
@@ -181,13 +181,14 @@ def _central_directory_size(data: bytes) -> int | None:
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 65535))
     if end < 0 or len(data) - end < 22:
         return None
-    size = struct.unpack_from("<L", data, end + 12)[0]
+    size: int = struct.unpack_from("<L", data, end + 12)[0]
     if size != 0xFFFFFFFF:
         return size
     record = end - 20 - 56  # zip64 end record, right before the zip64 locator
     if record < 0 or data[record : record + 4] != b"PK\x06\x06":
         return None
-    return struct.unpack_from("<Q", data, record + 40)[0]
+    zip64_size: int = struct.unpack_from("<Q", data, record + 40)[0]
+    return zip64_size
 
 
 def _open_zip(data: bytes) -> zipfile.ZipFile:
@@ -272,18 +273,26 @@ def _parser() -> etree.XMLParser:
     return parser
 
 
+class _DocInfo(Protocol):
+    """What parse_xml reads of a tree's DocInfo: lxml-stubs lack `doctype` and have
+    `internalDTD` never None."""
+
+    doctype: str
+    internalDTD: etree.DTD | None
+
+
 def parse_xml(data: bytes) -> etree._Element:
     """The root element of an XML part. Word never writes a DOCTYPE, so any DTD is
     refused outright rather than parsed: no entity is ever expanded or fetched."""
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise UnreadableDocx(_DOCTYPE_REFUSED)
     try:
-        root = etree.fromstring(data, _parser())
+        root: etree._Element = etree.fromstring(data, _parser())  # no parser target
     except etree.XMLSyntaxError as exc:
         raise UnreadableDocx(_malformed(exc)) from None
     except ValueError:
         raise UnreadableDocx("Word 文档内容已损坏：XML 无法解析") from None
-    docinfo = root.getroottree().docinfo
+    docinfo = cast(_DocInfo, root.getroottree().docinfo)
     # the byte scan above misses UTF-16 parts; the parsed tree tells about those
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise UnreadableDocx(_DOCTYPE_REFUSED)
