@@ -1,5 +1,7 @@
-"""Reading a rendered .docx the way a person reads it: paragraphs in order and the
-tables as grids of printed text (merged cells included)."""
+"""Shared helpers of the tests: reading a rendered .docx the way a person reads it
+(paragraphs in order, the tables as grids of printed text, merged cells included),
+comparing reports and merge areas, edited templates, the team's shared files, and
+compact grids of text for the reader's tests."""
 
 from __future__ import annotations
 
@@ -7,12 +9,16 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from nianbao.sources.blocks import ParagraphBlock, TableBlock
+from nianbao.report.model import Report
+from nianbao.report.prose import resolve_text
+from nianbao.sources.blocks import Grid, GridCell, ParagraphBlock, TableBlock
 from nianbao.sources.docx.body import read_body
-from nianbao.sources.blocks import Grid
+from nianbao.spec.tables import DATA, Table
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
+# (top, left, rows spanned, columns spanned, text) of each merge area of a table
+Areas = set[tuple[int, int, int, int, str]]
 
 
 def document_blocks(path: Path | bytes) -> list[ParagraphBlock | TableBlock]:
@@ -76,3 +82,60 @@ def shared(name: str) -> Path:
 
 def shared_example(name: str) -> Path:
     return shared(f"examples/{name}")
+
+
+def same_report(a: Report, b: Report) -> None:
+    """Same numbers, same printed paragraphs (standard ones as the text they print)."""
+    assert a.tables == b.tables
+    assert resolve_text(a) == resolve_text(b)
+    assert (a.form.version, a.year, a.date, a.full_title) == \
+        (b.form.version, b.year, b.date, b.full_title)
+
+
+def merge_areas(rows: list[list[tuple[str, int, int]]]) -> Areas:
+    """The HTML table model for rows of (text, rowspan, colspan) cells: each cell takes
+    the first column of its row that no cell from above covers."""
+    covered: set[tuple[int, int]] = set()
+    areas: Areas = set()
+    for r, cells in enumerate(rows):
+        c = 0
+        for text, row_span, col_span in cells:
+            while (r, c) in covered:
+                c += 1
+            areas.add((r, c, row_span, col_span, text))
+            covered |= {(r + i, c + j) for i in range(row_span) for j in range(col_span)}
+            c += col_span
+    return areas
+
+
+def docx_tables(document: Path) -> list[Areas]:
+    """The merge areas of the Word document's tables (the official layout)."""
+    return [{(*cell.origin, cell.row_span, cell.col_span, cell.text) for cell in grid.origins()}
+            for grid in tables(document)]
+
+
+def text_grid(rows: list[list[str]]) -> Grid:
+    """A grid of texts; equal texts side by side are one merge area, as Word gives them."""
+    cells: list[list[GridCell]] = []
+    for r, row in enumerate(rows):
+        cells.append([])
+        for c, text in enumerate(row):
+            left = c
+            while left > 0 and row[left - 1] == text and text:
+                left -= 1
+            right = left
+            while right + 1 < len(row) and row[right + 1] == text and text:
+                right += 1
+            cells[-1].append(GridCell(text, (r, left), 1, right - left + 1, left == c))
+    return Grid(cells)
+
+
+def official_texts(table: Table, value: str = "0") -> list[list[str]]:
+    """The texts of a table as the official layout prints it, every cell `value`."""
+    height, width = table.grid_size
+    rows = [[""] * width for _ in range(height)]
+    for area in table.areas():
+        for r in range(area.top, area.bottom + 1):
+            for c in range(area.left, area.right + 1):
+                rows[r][c] = value if area.role == DATA else area.text
+    return rows

@@ -11,8 +11,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nianbao.errors import ProblemList
 from nianbao.datafile.yamlfile import LineDict, LineList, load_yaml, parse_yaml
+from nianbao.errors import ProblemList
 
 _KEYS = st.one_of(st.text(min_size=1, max_size=8), st.integers(0, 10**6))
 _SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12),

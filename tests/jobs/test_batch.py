@@ -1,4 +1,5 @@
-"""`nianbao batch` and `nianbao aggregate`: many offices at once, and their roll-up."""
+"""`nianbao batch`: many offices at once, on every core, with a summary (their roll-up,
+`nianbao aggregate`, is in tests/report/test_aggregate.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,8 @@ from pathlib import Path
 from click.testing import CliRunner
 from helpers import paragraphs, tables, texts
 
-from nianbao.jobs.batch import output_names
 from nianbao.cli import main
-from nianbao.datafile.reader import load_report
+from nianbao.jobs.batch import output_names
 from nianbao.sources.docx.body import read_body
 
 
@@ -103,64 +103,6 @@ def test_output_names_are_safe_and_never_collide(tmp_path: Path) -> None:
                                     "x_y_z.docx", "A-2024-2.docx", "a-2024-3.docx"]
     for name in names.values():
         assert "/" not in name and "\\" not in name and not name.startswith(".")
-
-
-def test_aggregate_is_the_cellwise_sum_and_passes_check(workdir: Path) -> None:
-    text = (workdir / "pingtan-2021.yaml").read_text(encoding="utf-8")
-    (workdir / "second.yaml").write_text(text.replace("{自然人: 64,", "{自然人: 70,").replace(
-        "四、结转下年度继续办理: {自然人: 1,", "四、结转下年度继续办理: {自然人: 7,"),
-        encoding="utf-8")
-    result = CliRunner().invoke(main, ["aggregate", "pingtan-2021.yaml", "second.yaml",
-                                       "--office", "config/offices/pingtan.yaml",
-                                       "-o", "total.yaml"])
-    assert result.exit_code == 0, result.output
-    a, b = load_report(workdir / "pingtan-2021.yaml"), load_report(workdir / "second.yaml")
-    total = load_report(workdir / "total.yaml")
-    for tid, values in total.tables.items():
-        for key, value in values.items():
-            assert value == a.tables[tid][key] + b.tables[tid][key], (tid, key)
-    assert CliRunner().invoke(main, ["render", "total.yaml"]).exit_code == 0
-    result = CliRunner().invoke(main, ["check", "total.docx"])
-    assert result.exit_code == 0, result.output
-
-
-def test_aggregate_refuses_mixed_years(workdir: Path) -> None:
-    result = CliRunner().invoke(main, ["aggregate", "pingtan-2021.yaml", "jingdezhen-2023.yaml",
-                                       "--office", "config/offices/pingtan.yaml",
-                                       "-o", "total.yaml"])
-    assert result.exit_code == 1
-    assert "汇总: 各数据文件的年度或表格格式不同，不能汇总" in result.output
-    assert "pingtan-2021.yaml: 2021年度，2021 格式" in result.output
-    assert not (workdir / "total.yaml").exists()
-
-
-def test_fast_path_writes_the_document_plain_docxtpl_writes(workdir: Path) -> None:
-    """The fast path (template compiled once, static parts copied, our zip writer) and
-    plain docxtpl (a fresh DocxTemplate, render, save) give the same document: the same
-    paragraphs, the same tables cell by cell, the same merges."""
-    import io
-
-    from docxtpl import DocxTemplate
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
-
-    from nianbao.writing.filler import render_context
-    from nianbao.writing.document import compiled_template
-    from nianbao.resources import template_path
-
-    report = load_report(workdir / "pingtan-2021.yaml")
-    fast = compiled_template(None, "2021").render(report)
-    plain = DocxTemplate(str(template_path("2021")))
-    plain.render(render_context(report),
-                 jinja_env=SandboxedEnvironment(undefined=StrictUndefined, autoescape=True),
-                 autoescape=True)
-    buffer = io.BytesIO()
-    plain.save(buffer)
-    slow = buffer.getvalue()
-    assert paragraphs(fast) == paragraphs(slow)
-    for a, b in zip(tables(fast), tables(slow), strict=True):
-        assert [[(c.text, c.origin, c.row_span, c.col_span) for c in row] for row in a.rows] == \
-            [[(c.text, c.origin, c.row_span, c.col_span) for c in row] for row in b.rows]
 
 
 def test_fast_path_document_opens_in_libreoffice(workdir: Path) -> None:

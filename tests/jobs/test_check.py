@@ -12,12 +12,12 @@ from click.testing import CliRunner
 from handmade import T3, handmade_report
 from helpers import tables, texts
 
-from nianbao.jobs.check import check_file
 from nianbao.cli import main
 from nianbao.datafile.reader import load_report
-from nianbao.writing.filler import render_context
+from nianbao.jobs.check import check_file
 from nianbao.report.model import Report
 from nianbao.writing.document import compiled_template
+from nianbao.writing.filler import render_context
 
 
 @pytest.fixture
@@ -240,3 +240,39 @@ def test_a_document_without_report_tables(workdir: Path) -> None:
     assert result.exit_code == 2
     assert "无法检查：文档中没有找到年报的表格" in result.output
     assert "Traceback" not in result.output
+
+
+def test_documents_in_folders_and_files(tmp_path: Path) -> None:
+    from nianbao.jobs.check import documents_in
+
+    folder = tmp_path / "reports"
+    (folder / "county").mkdir(parents=True)
+    for name in ("b.docx", "a.docx", "~$a.docx", ".nianbao-x.docx", "notes.txt",
+                 "county/c.docx"):
+        (folder / name).write_bytes(b"")
+    named = tmp_path / "page.html"
+    assert documents_in([folder, named]) == [folder / "a.docx", folder / "b.docx",
+                                             folder / "county" / "c.docx", named]
+    assert documents_in([tmp_path / "empty"]) == [tmp_path / "empty"]  # named: kept
+
+
+def test_previous_tables_from_a_data_file_or_a_report(workdir: Path, pingtan: Report) -> None:
+    from nianbao.errors import Unusable
+    from nianbao.jobs.check import previous_tables
+
+    form, tables = previous_tables(workdir / "pingtan-2021.yaml")
+    assert (form.version, tables) == ("2021", pingtan.tables)
+    (workdir / "last.docx").write_bytes(_document(pingtan))
+    assert previous_tables(workdir / "last.docx")[1] == pingtan.tables
+    data = (workdir / "pingtan-2021.yaml").read_text(encoding="utf-8")
+    (workdir / "bad.yaml").write_text(data.replace("{自然人: 27,", "{自然人: -27,"),
+                                      encoding="utf-8")
+    with pytest.raises(Unusable, match=r"^上年数据文件有误：.*件数不能为负数（-27）"):
+        previous_tables(workdir / "bad.yaml")
+
+
+def test_check_file_of_an_unreadable_file(workdir: Path) -> None:
+    (workdir / "x.docx").write_bytes(b"not a zip")
+    result = check_file(workdir / "x.docx")
+    assert (result.exit_code, result.form, result.findings) == (2, None, [])
+    assert result.unusable == "不是 Word 文档（.docx）：文件不是 zip 格式"

@@ -1,18 +1,16 @@
-"""`nianbao import` and `nianbao rollover`: last year's report, however it was made,
-back into a data file; next year's draft from it."""
+"""`nianbao import`: last year's report, however it was made, back into a data file
+(next year's draft from it, `nianbao rollover`, is in tests/report/test_rollover.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from click.testing import CliRunner
 from handmade import handmade_report
-from helpers import paragraphs, shared_example, tables
+from helpers import paragraphs, same_report, shared_example, tables
 from hypothesis import HealthCheck, given, settings
-from test_properties import reports
+from strategies import reports
 
-from nianbao.report.prose import resolve_text
 from nianbao.cli import main
 from nianbao.datafile.reader import load_report
 from nianbao.jobs.importing import import_report
@@ -23,14 +21,6 @@ from nianbao.writing.document import compiled_template, render_report
 def _invoke(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, list(args))
     return result.exit_code, result.output
-
-
-def _same_report(a: Report, b: Report) -> None:
-    """Same numbers, same printed paragraphs (standard ones as the text they print)."""
-    assert a.tables == b.tables
-    assert resolve_text(a) == resolve_text(b)
-    assert (a.form.version, a.year, a.date, a.full_title) == \
-        (b.form.version, b.year, b.date, b.full_title)
 
 
 def test_seed_text_imports_renders_and_checks(workdir: Path) -> None:
@@ -67,7 +57,7 @@ def test_import_writes_the_office_profile_it_finds(workdir: Path) -> None:
         'signature: "平潭综合实验区管理委员会"  # 落款署名',
         'postcode: "350400"  # 邮编',
     ]
-    _same_report(load_report(workdir / "import" / "2021.yaml"),
+    same_report(load_report(workdir / "import" / "2021.yaml"),
                  load_report(workdir / "pingtan-2021.yaml"))
     code, output = _invoke("import", "pingtan-2021.docx", "-o", "import/again.yaml")
     assert "已有此机关信息文件，沿用，未改动" in output
@@ -120,7 +110,7 @@ def test_import_of_render_is_the_data(tmp_path: Path, report: Report) -> None:
     path = tmp_path / "r.docx"
     path.write_bytes(render_report(report, compiled_template(None, "2021")))
     imported = import_report(path).report
-    _same_report(imported, report)
+    same_report(imported, report)
     assert imported.office.name == report.office.name
 
 
@@ -137,54 +127,6 @@ def test_unusable_sources(workdir: Path) -> None:
     assert code == 2 and "文本中没有找到年报的表格" in output
     assert not list(workdir.glob("[abc].yaml"))
     assert not (workdir / "config" / "offices" / "b.yaml").exists()
-
-
-def test_rollover_to_next_year(workdir: Path) -> None:
-    code, output = _invoke("rollover", "pingtan-2021.yaml", "-o", "2022.yaml")
-    assert code == 0, output
-    last = load_report(workdir / "pingtan-2021.yaml")
-    draft = load_report(workdir / "2022.yaml")
-    assert (draft.year, draft.date, draft.form.version) == (2022, dt.date(2023, 1, 20), "2021")
-    t3 = draft.form.tables["t3"]
-    for column in t3.columns:
-        assert draft.tables["t3"][("carried_over", column.id)] == \
-            last.tables["t3"][("carried_forward", column.id)]
-    assert draft.tables["t2"][("normative_documents", "in_force")] == 665
-    assert draft.tables["t2"][("normative_documents", "issued")] == 0
-    assert draft.tables["t4"][("-", "review.total")] == 0
-    data = (workdir / "2022.yaml").read_text(encoding="utf-8")
-    assert "现行有效件数: 665}  # 【待更新】现行有效件数沿用上年数，请按本年制发、废止核实" in data
-    assert all(p.text.startswith("【待更新】") for ps in draft.text.values() for p in ps)
-    code, output = _invoke("render", "2022.yaml")
-    assert code == 0, output
-    assert output.count("仍标有“【待更新】”") == sum(len(ps) for ps in draft.text.values())
-    assert _invoke("render", "pingtan-2021.yaml")[0] == 0
-    code, output = _invoke("check", "2022.docx", "--previous", "pingtan-2021.docx")
-    assert "[X1]" not in output and code == 0, output
-
-
-def test_rollover_from_2020_moves_to_the_2021_form(workdir: Path) -> None:
-    assert _invoke("new", "--office", "config/offices/pingtan.yaml", "--year", "2020",
-                   "-o", "2020.yaml")[0] == 0
-    data = (workdir / "2020.yaml").read_text(encoding="utf-8")
-    data = data.replace("行政许可: {上一年项目数量: 0, 本年增/减: 0, 处理决定数量: 0}",
-                        "行政许可: {上一年项目数量: 396, 本年增/减: -3, 处理决定数量: 181}")
-    (workdir / "2020.yaml").write_text(data, encoding="utf-8")
-    code, output = _invoke("rollover", "2020.yaml", "-o", "2021.yaml")
-    assert code == 0, output
-    assert "表格格式由 2019 改为 2021（国办公开办函〔2021〕30号）" in output
-    assert "未转入：行政许可“上一年项目数量”、行政许可“本年增/减”、行政许可“处理决定数量”" in output
-    assert load_report(workdir / "2021.yaml").form.version == "2021"
-
-
-def test_rollover_refuses_a_data_file_with_errors(workdir: Path) -> None:
-    data = (workdir / "pingtan-2021.yaml").read_text(encoding="utf-8")
-    (workdir / "bad.yaml").write_text(data.replace("{自然人: 27,", "{自然人: -27,"),
-                                      encoding="utf-8")
-    code, output = _invoke("rollover", "bad.yaml", "-o", "next.yaml")
-    assert code == 1
-    assert "表三 “（一）予以公开” “自然人”：件数不能为负数（-27）" in output
-    assert not (workdir / "next.yaml").exists()
 
 
 def _published_page(docx: Path) -> bytes:
@@ -216,7 +158,7 @@ def test_import_of_a_published_web_page(workdir: Path) -> None:
     (workdir / "page.html").write_bytes(_published_page(workdir / "pingtan-2021.docx"))
     code, output = _invoke("import", "page.html", "-o", "page.yaml", "--office", "pingtan")
     assert code == 0, output
-    _same_report(load_report(workdir / "page.yaml"), load_report(workdir / "pingtan-2021.yaml"))
+    same_report(load_report(workdir / "page.yaml"), load_report(workdir / "pingtan-2021.yaml"))
 
 
 @settings(max_examples=10, deadline=None,
@@ -227,4 +169,4 @@ def test_2019_reports_import_into_2019_data(tmp_path: Path, report: Report) -> N
     path.write_bytes(render_report(report, compiled_template(None, "2019")))
     imported = import_report(path).report
     assert imported.form.version == "2019"
-    _same_report(imported, report)
+    same_report(imported, report)

@@ -1,6 +1,7 @@
 """Rendering the examples: the .docx read back holds every paragraph and every cell of
 the official form, with the labels of format.md, the numbers of the data and the
-merges of the official tables."""
+merges of the official tables; and the one pipeline behind `nianbao render` and
+`nianbao batch` (`jobs.render`): its outputs, its two read-back depths, its warnings."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from click.testing import CliRunner
 from helpers import area, paragraphs, shared_example, tables, texts
 
 from nianbao.cli import main
+from nianbao.errors import OutputExists, ProblemList
+from nianbao.jobs.render import Outputs, render_one, warnings, write
 
 # Row labels of table 三 as printed in format.md §5 (2021), top to bottom, with the
 # label cells a row shows from left to right.
@@ -207,13 +210,6 @@ def test_existing_output_is_kept_without_force(workdir: Path) -> None:
     assert tables(out)[2].rows[3][0].text == "1"
 
 
-def test_template_is_compiled_once_per_process() -> None:
-    from nianbao.writing.document import compiled_template
-
-    assert compiled_template(None, "2021") is compiled_template(None, "2021")
-    assert compiled_template(None, "2019") is not compiled_template(None, "2021")
-
-
 @pytest.mark.parametrize("name", ["pingtan-2021", "jingdezhen-2023"])
 def test_render_twice_gives_the_same_document_text(workdir: Path, name: str) -> None:
     first = _render(workdir, name)
@@ -223,19 +219,66 @@ def test_render_twice_gives_the_same_document_text(workdir: Path, name: str) -> 
     assert [texts(g) for g in tables(first)] == [texts(g) for g in tables(second)]
 
 
-def test_item_lookup_shortcut_keeps_jinja_meaning_and_the_sandbox() -> None:
-    """`a.b` on a context dict reads the item (the fast path) but a dict's own methods
-    and Python internals behave exactly as in Jinja's sandbox."""
-    from jinja2.sandbox import SecurityError
+# -- the pipeline --------------------------------------------------------------------
 
-    from nianbao.writing.filler import _environment
 
-    env = _environment()
-    row = {"natural": "7", "items": "shadowed?"}
-    assert env.from_string("{{ r.natural }}|{{ r.items is callable }}").render(r=row) \
-        == "7|True"
-    assert env.from_string("{{ r['items'] }}").render(r=row) == "shadowed?"
-    with pytest.raises(SecurityError):
-        env.from_string("{{ r.__class__.__mro__[1].__subclasses__() }}").render(r=row)
-    with pytest.raises(Exception, match="natura"):
-        env.from_string("{{ r.natura }}").render(r=row)  # StrictUndefined still strict
+@pytest.mark.parametrize("name", ["pingtan-2021", "jingdezhen-2023"])
+def test_fast_and_full_read_back_give_the_same_document(workdir: Path, name: str) -> None:
+    full = render_one(workdir / f"{name}.yaml", Outputs(docx=workdir / "a.docx"))
+    fast = render_one(workdir / f"{name}.yaml", Outputs(docx=workdir / "a.docx", fast=True))
+    full_bytes, fast_bytes = full.documents[workdir / "a.docx"], fast.documents[workdir / "a.docx"]
+    if fast_bytes != full_bytes:  # the same document: every paragraph, every cell
+        assert paragraphs(fast_bytes) == paragraphs(full_bytes)
+        assert [[(c.text, c.origin, c.row_span, c.col_span) for row in g.rows for c in row]
+                for g in tables(fast_bytes)] == \
+            [[(c.text, c.origin, c.row_span, c.col_span) for row in g.rows for c in row]
+             for g in tables(full_bytes)]
+    assert fast.warnings == full.warnings
+    assert not (workdir / "a.docx").exists()  # rendered, not yet written
+
+
+def test_outputs_asked_for_are_rendered_and_written_whole(workdir: Path) -> None:
+    outputs = Outputs(docx=workdir / "out" / "r.docx", html=workdir / "out" / "r.html")
+    assert outputs.paths == [workdir / "out" / "r.docx", workdir / "out" / "r.html"]
+    assert Outputs().paths == []
+    rendered = render_one(workdir / "pingtan-2021.yaml", outputs)
+    assert list(rendered.documents) == outputs.paths
+    assert rendered.report.office.name == "平潭综合实验区"
+    write(rendered)
+    assert (workdir / "out" / "r.docx").read_bytes() == rendered.documents[outputs.docx]
+    assert (workdir / "out" / "r.html").read_bytes().startswith(b"<!DOCTYPE html>")
+    with pytest.raises(OutputExists):
+        write(rendered)
+    write(rendered, force=True)
+    assert render_one(workdir / "pingtan-2021.yaml", Outputs()).documents == {}
+
+
+def test_bad_data_raise_every_problem_and_render_nothing(workdir: Path) -> None:
+    data = (workdir / "pingtan-2021.yaml").read_text(encoding="utf-8")
+    (workdir / "bad.yaml").write_text(data.replace("{自然人: 27,", "{自然人: -27,"),
+                                      encoding="utf-8")
+    with pytest.raises(ProblemList) as caught:
+        render_one(workdir / "bad.yaml", Outputs(docx=workdir / "bad.docx"))
+    assert caught.value.exit_code == 1
+    assert any("件数不能为负数（-27）" in line for line in caught.value.lines())
+
+
+def test_warnings_name_draft_marks_and_prose_the_tables_contradict(workdir: Path) -> None:
+    from dataclasses import replace
+
+    from nianbao.datafile.reader import load_report
+    from nianbao.report.model import Paragraph
+
+    report = load_report(workdir / "pingtan-2021.yaml")
+    assert warnings(report) == []
+    report.office = replace(report.office, phone="【待填写】")
+    report.text["problems"].insert(0, Paragraph(text="【待填写】", line=40))
+    report.text["overview"].append(Paragraph(text="本年度共收到政府信息公开申请71件。"))
+    source = workdir / "pingtan-2021.yaml"
+    assert warnings(report) == [
+        f"{source}: 机关信息“联系电话”：警告：仍标有“【待填写】”，是草稿，发布前请修改",
+        f"{source}:40: 五、存在的主要问题及改进情况：警告：仍标有“【待填写】”，"
+        "是草稿，发布前请修改",
+        f"{source}: 警告 [P1] 正文“本年度共收到政府信息公开申请71件”：正文中的收到申请件数与表三"
+        "“一、本年新收政府信息公开申请数量”的总计不一致（正文为 71，表中为 70）"]
+

@@ -14,11 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nianbao.sources.blocks import UnreadableSource
-from nianbao.sources.docx import Grid, ParagraphBlock, TableBlock, read_table
-from nianbao.sources.blocks import Block
-from nianbao.sources.docx.package import parse_xml
 from nianbao.sources import html as html_source
+from nianbao.sources.blocks import Block, UnreadableSource
+from nianbao.sources.docx import Grid, ParagraphBlock, TableBlock, read_table
+from nianbao.sources.docx.package import parse_xml
 from nianbao.sources.html import UnreadableHtml, read_html
 
 # helpers

@@ -8,7 +8,9 @@ import re
 import pytest
 from helpers import shared
 
-from nianbao.spec.form import load_form
+from nianbao.spec.form import PLACED, classify, form_for_year, load_form, report_years
+from nianbao.spec.labels import normalize_label
+from nianbao.spec.rules import BalanceRule, SumRule, TypeRule
 from nianbao.spec.tables import Node
 
 FORMAT_MD = shared("format.md")
@@ -110,3 +112,69 @@ def test_derived_cells_are_the_totals_of_the_official_form() -> None:
 def test_years() -> None:
     assert load_form("2019").covers(2020) and not load_form("2019").covers(2021)
     assert load_form("2021").covers(2021) and not load_form("2021").covers(2020)
+
+
+def _labels(*texts: str) -> frozenset[str]:
+    return frozenset(normalize_label(t) for t in texts)
+
+
+def test_form_for_year_and_report_years() -> None:
+    assert [form_for_year(y).version for y in (2019, 2020, 2021, 2024, 2100)] == [
+        "2019", "2019", "2021", "2021", "2021"]
+    assert report_years() == range(2019, 2101)
+    with pytest.raises(ValueError):
+        form_for_year(2018)
+    with pytest.raises(KeyError):
+        load_form("2018")
+
+
+def test_classify_picks_the_form_and_each_table_by_its_labels() -> None:
+    found = [
+        _labels("姓名", "电话", "住址"),  # a table of something else
+        _labels("本年新制作数量", "对外公开总数量", "政府集中采购"),  # 2019's table 二
+        _labels("一、本年新收政府信息公开申请数量", "自然人", "总计"),  # table 三
+        _labels("自然人", "总计"),  # too few labels to place
+        _labels("行政复议", "结果维持", "结果纠正", "尚未审结"),  # table 四
+    ]
+    form, placed = classify(found)
+    assert form.version == "2019"
+    assert placed == [(1, "t2"), (2, "t3"), (4, "t4")]
+    assert PLACED == 3
+
+
+def test_classify_prefers_the_newer_form_on_a_tie() -> None:
+    form, placed = classify([_labels("（一）予以公开", "（二）部分公开（区分处理的，只计这一情形，"
+                                     "不计其他情形）", "二、上年结转政府信息公开申请数量")])
+    assert (form.version, placed) == ("2021", [(0, "t3")])
+    assert classify([])[0].version == "2021"
+    assert classify([_labels("本年制发件数", "现行有效件数", "规章")])[0].version == "2021"
+
+
+def test_rules_are_typed_and_their_equations_come_in_rule_order() -> None:
+    form = load_form("2021")
+    assert [(r.id, type(r)) for r in form.rules] == [
+        ("R3.1", SumRule), ("R3.2", SumRule), ("R3.3", BalanceRule), ("R4.1", SumRule),
+        ("R3.4", TypeRule), ("R2.1", TypeRule)]
+    t3 = form.equations("t3")
+    assert [eq.rule for eq in t3] == ["R3.1"] * 25 + ["R3.2"] * 7 + ["R3.3"] * 7
+    assert [eq.rule for eq in form.equations("t4")] == ["R4.1"] * 3
+    assert form.equations("t2") == ()
+    assert [r.id for r in form.prose] == ["P1", "P2", "P3", "P4", "P5", "P6", "P7"]
+
+
+def test_rederive_computes_every_total_again() -> None:
+    form = load_form("2021")
+    typed = {c.key: 0 for c in form.tables["t4"].cells()}
+    typed[("-", "review.upheld")] = 2
+    typed[("-", "review.total")] = 99  # a total that came from elsewhere
+    assert form.rederive("t4", typed)[("-", "review.total")] == 2
+    assert form.derive("t4", typed)[("-", "review.total")] == 2  # derive fills, too
+
+
+def test_the_2019_form_extends_the_2021_form() -> None:
+    old, new = load_form("2019"), load_form("2021")
+    assert (old.notice, new.notice) == ("国办公开办函〔2019〕60号", "国办公开办函〔2021〕30号")
+    assert old.sections == new.sections
+    assert old.tables["t4"].columns == new.tables["t4"].columns
+    assert len(old.tables["t3"].rows) == len(new.tables["t3"].rows) - 2
+    assert [g.id for g in old.tables["t2"].groups][-1] == "art20_9"

@@ -10,17 +10,17 @@ from typing import Any
 import pytest
 from helpers import edited_template, swap_cells
 from hypothesis import HealthCheck, given, settings
-from test_properties import reports
+from strategies import reports
 
 from nianbao.datafile.reader import load_report
+from nianbao.report.model import Report
 from nianbao.sources.docx.package import MAIN_DOCUMENT
 from nianbao.sources.docx.scan import scan_body
+from nianbao.spec.form import load_form
+from nianbao.spec.values import format_value
+from nianbao.writing.document import compiled_template
 from nianbao.writing.fastcheck import FastCheck, _parsed_body
 from nianbao.writing.filler import CompiledTemplate, render_context
-from nianbao.spec.form import load_form
-from nianbao.report.model import Report
-from nianbao.writing.document import compiled_template
-from nianbao.spec.values import format_value
 from nianbao.writing.verify import VerificationFailed
 
 

@@ -172,7 +172,8 @@ def test_a_missing_font_is_named(workdir: Path, monkeypatch: pytest.MonkeyPatch)
     not reveal); the clerk is told which font and what to install."""
     import nianbao.writing.pdf
 
-    monkeypatch.setattr(nianbao.writing.pdf, "MAPPED_FAMILIES", ("Noto Serif CJK SC", "方正仿宋测试体"))
+    monkeypatch.setattr(nianbao.writing.pdf, "MAPPED_FAMILIES",
+                        ("Noto Serif CJK SC", "方正仿宋测试体"))
     result = _nianbao("render", "pingtan-2021.yaml", "--pdf")
     assert result.exit_code == 0, result.output
     assert "警告：未安装字体 方正仿宋测试体" in result.output and INSTALL in result.output

@@ -10,24 +10,21 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import paragraphs, tables
+from helpers import Areas, docx_tables, merge_areas, paragraphs, same_report
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
-from test_import import _same_report
-from test_properties import reports
+from strategies import reports
 
 from nianbao.cli import main
 from nianbao.datafile.reader import load_report
 from nianbao.jobs.importing import import_report
-from nianbao.report.model import Paragraph, Report
 from nianbao.reading.document import read_blocks
+from nianbao.report.model import Paragraph, Report
 from nianbao.sources.html import read_html
 from nianbao.writing.webpage import render_page
 
 EXAMPLES = ["pingtan-2021", "jingdezhen-2023"]
-# (top, left, rows spanned, columns spanned, text) of each merge area of a table
-Areas = set[tuple[int, int, int, int, str]]
 
 
 def _invoke(*args: str) -> tuple[int, str]:
@@ -53,34 +50,12 @@ def page_paragraphs(root: lxml_html.HtmlElement) -> list[str]:
     return [" ".join(e.text_content().split()) for e in root.iter("h1", "h2", "p")]
 
 
-def merge_areas(rows: list[list[tuple[str, int, int]]]) -> Areas:
-    """The HTML table model for rows of (text, rowspan, colspan) cells: each cell takes
-    the first column of its row that no cell from above covers."""
-    covered: set[tuple[int, int]] = set()
-    areas: Areas = set()
-    for r, cells in enumerate(rows):
-        c = 0
-        for text, row_span, col_span in cells:
-            while (r, c) in covered:
-                c += 1
-            areas.add((r, c, row_span, col_span, text))
-            covered |= {(r + i, c + j) for i in range(row_span) for j in range(col_span)}
-            c += col_span
-    return areas
-
-
 def page_tables(root: lxml_html.HtmlElement) -> list[Areas]:
     return [merge_areas([[(" ".join(cell.text_content().split()),
                            int(cell.get("rowspan", "1")), int(cell.get("colspan", "1")))
                           for cell in tr.iterchildren("th", "td")]
                          for tr in table.iter("tr")])
             for table in root.iter("table")]
-
-
-def docx_tables(document: Path) -> list[Areas]:
-    """The merge areas of the Word document's tables (the official layout)."""
-    return [{(*cell.origin, cell.row_span, cell.col_span, cell.text) for cell in grid.origins()}
-            for grid in tables(document)]
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
@@ -172,11 +147,11 @@ def test_import_of_the_page_gives_back_the_data(workdir: Path) -> None:
     for name in EXAMPLES:
         page, _ = _render(name)
         imported = import_report(page)
-        _same_report(imported.report, load_report(workdir / f"{name}.yaml"))
+        same_report(imported.report, load_report(workdir / f"{name}.yaml"))
         assert [f for f in imported.findings if f.severity == "error"] == []
         code, output = _invoke("import", str(page), "-o", f"back-{name}.yaml", "--force")
         assert code == 0, output
-        _same_report(load_report(workdir / f"back-{name}.yaml"),
+        same_report(load_report(workdir / f"back-{name}.yaml"),
                      load_report(workdir / f"{name}.yaml"))
 
 
@@ -188,7 +163,7 @@ def test_page_with_an_own_title_renders_and_imports(workdir: Path) -> None:
     (workdir / "pingtan-2021.yaml").write_text(data, encoding="utf-8")
     page, _ = _render("pingtan-2021")
     assert page_paragraphs(_parse(page))[0] == "平潭综合实验区2021年度信息公开报告书"
-    _same_report(import_report(page).report, load_report(workdir / "pingtan-2021.yaml"))
+    same_report(import_report(page).report, load_report(workdir / "pingtan-2021.yaml"))
 
 
 def test_page_that_does_not_read_back_is_not_written(workdir: Path,

@@ -23,8 +23,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from helpers import tables
-from test_webpage import docx_tables, merge_areas
+from helpers import docx_tables, merge_areas, tables
 
 from nianbao.cli import main
 

@@ -13,8 +13,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nianbao.sources.docx import DocxPackage, Grid, TableBlock, UnreadableDocx, read_body, read_table
 from nianbao.sources import blocks
+from nianbao.sources.docx import (
+    DocxPackage,
+    Grid,
+    TableBlock,
+    UnreadableDocx,
+    read_body,
+    read_table,
+)
 from nianbao.sources.docx import grid as grid_module
 from nianbao.sources.docx.package import parse_xml
 

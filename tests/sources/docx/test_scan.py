@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from conftest import document_xml
 from hypothesis import given
 from hypothesis import strategies as st
+from wordxml import document_xml
 
 from nianbao.sources.docx.scan import ScannedBody, scan_body
 from nianbao.writing.fastcheck import _parsed_body
