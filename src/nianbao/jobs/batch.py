@@ -9,6 +9,7 @@ was interrupted completes the rest), unless `force`.
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import os
@@ -151,6 +152,10 @@ def run_batch(folder: Path, out_dir: Path, jobs: int, force: bool = False,
         for rows in map(_work, chunks):
             yield from rows
         return
+    # the rendering machinery is imported before the workers fork, so that its memory
+    # is shared with them instead of copied into each (the command imports it lazily)
+    importlib.import_module("nianbao.writing.document")
+    importlib.import_module("nianbao.writing.webpage")
     with get_context("fork" if os.name == "posix" else "spawn").Pool(jobs) as pool:
         for rows in pool.imap_unordered(_work, chunks):
             yield from rows
