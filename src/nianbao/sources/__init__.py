@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from nianbao.errors import Unusable
-from nianbao.sources.blocks import Block
+from nianbao.sources.blocks import Block, read_bounded
 
 SUFFIXES = {".docx": "Word", ".html": "网页", ".htm": "网页", ".txt": "文本"}
 
@@ -29,7 +29,7 @@ def read_source(path: Path) -> list[Block]:
         return read_body(DocxPackage(path).document_xml())
     from nianbao.sources.html import MAX_HTML_BYTES, read_html
 
-    data = _read(path, MAX_HTML_BYTES)  # the page reader refuses what is over the cap
+    data = read_bounded(path, MAX_HTML_BYTES, "报告文件")  # the readers refuse what is over
     if suffix != ".txt":
         return read_html(data)
     from nianbao.sources.text import text_blocks
@@ -37,21 +37,6 @@ def read_source(path: Path) -> list[Block]:
     if len(data) > MAX_HTML_BYTES:
         raise Unusable(f"文本文件过大（超过 {MAX_HTML_BYTES // 2**20} MB），不是年度报告")
     return text_blocks(_decode_text(data))
-
-
-def _read(path: Path, limit: int) -> bytes:
-    """At most one byte past the cap, so a huge file is not loaded to be refused."""
-    try:
-        with path.open("rb") as file:
-            return file.read(limit + 1)
-    except FileNotFoundError:
-        raise Unusable(f"找不到文件：{path}") from None
-    except IsADirectoryError:
-        raise Unusable(f"这是一个文件夹，不是报告文件：{path}") from None
-    except PermissionError:
-        raise Unusable(f"没有读取此文件的权限：{path}") from None
-    except OSError as exc:
-        raise Unusable(f"无法打开文件：{path}（错误号 {exc.errno}）") from None
 
 
 def _decode_text(data: bytes) -> str:

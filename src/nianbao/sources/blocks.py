@@ -9,6 +9,7 @@ hostile file costs bounded time and memory whatever it claims to be.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -24,6 +25,24 @@ HOSTILE = "，可能是恶意构造的文件，已拒绝读取"  # appended to a
 class UnreadableSource(Unusable):
     """A file that cannot be read as the kind of document it claims to be; `str(exc)`
     is the Chinese message, saying what is wrong and, where possible, what to do."""
+
+
+def read_bounded(path: str | os.PathLike[str], limit: int, kind: str,
+                 error: type[UnreadableSource] = UnreadableSource) -> bytes:
+    """A file's bytes, at most one past `limit` (a huge file is not loaded to be
+    refused: the caller refuses what is longer); `kind` names what the file should be
+    (Word 文档, 报告文件) in the Chinese message when it cannot be read."""
+    try:
+        with open(path, "rb") as file:
+            return file.read(limit + 1)
+    except FileNotFoundError:
+        raise error(f"找不到文件：{os.fspath(path)}") from None
+    except IsADirectoryError:
+        raise error(f"这是一个文件夹，不是{kind}：{os.fspath(path)}") from None
+    except PermissionError:
+        raise error(f"没有读取此文件的权限：{os.fspath(path)}") from None
+    except OSError as exc:
+        raise error(f"无法打开文件：{os.fspath(path)}（错误号 {exc.errno}）") from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from typing import IO, Protocol, cast
 
 from lxml import etree
 
-from nianbao.sources.blocks import HOSTILE, UnreadableSource
+from nianbao.sources.blocks import HOSTILE, UnreadableSource, read_bounded
 
 MAIN_DOCUMENT = "word/document.xml"
 
@@ -139,23 +139,10 @@ def _load(source: Source) -> bytes:
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
     else:
-        data = _read_file(source)
+        data = read_bounded(source, MAX_FILE_BYTES, "Word 文档", UnreadableDocx)
     if len(data) > MAX_FILE_BYTES:
         raise UnreadableDocx(TOO_BIG_FILE)
     return data
-
-
-def _read_file(path: str | os.PathLike[str]) -> bytes:
-    """Reads at most one byte past the cap, so a huge file is not loaded to be refused."""
-    try:
-        with open(path, "rb") as file:
-            return file.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise UnreadableDocx(f"找不到文件：{os.fspath(path)}") from None
-    except IsADirectoryError:
-        raise UnreadableDocx(f"这是一个文件夹，不是 Word 文档：{os.fspath(path)}") from None
-    except OSError as exc:
-        raise UnreadableDocx(f"无法打开文件：{os.fspath(path)}（{exc.strerror}）") from None
 
 
 def _check_signature(data: bytes) -> None:
