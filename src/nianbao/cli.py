@@ -101,6 +101,10 @@ def render(data: Path, output: Path | None, template: Path | None, force: bool,
     if html and (template or with_pdf):
         raise click.UsageError("--html 生成网页，不能与 --template 或 --pdf 同时使用")
     output = output or data.with_suffix(".html" if html else ".docx")
+    if html:
+        _expect_suffix(output, (".html", ".htm"), "网页")
+    else:
+        _expect_suffix(output, (".docx",), "Word 文档")
     if with_pdf:
         from nianbao.writing.pdf import preflight
 
@@ -216,6 +220,7 @@ def new(office_path: Path, year: int, output: Path, version: str | None, force: 
     from nianbao.spec.form import report_years
     from nianbao.writing.output import write_atomic
 
+    _expect_suffix(output, _yaml_suffixes(), "数据文件")
     years = report_years()
     if year not in years:
         raise ProblemList([Problem("--year", None, "", f"报告年度应在 {years[0]}–{years[-1]} "
@@ -229,6 +234,22 @@ def new(office_path: Path, year: int, output: Path, version: str | None, force: 
     report = api.blank_report(form, office, _office_ref(office_path, output), year)
     write_atomic(output, api.dump_report(report).encode("utf-8"), force=force)
     click.echo(f"已生成数据文件 {output}：请填写表格数字和标有“【待填写】”的段落")
+
+
+def _expect_suffix(output: Path, suffixes: tuple[str, ...], what: str) -> None:
+    """An output is what its name says: a .docx is a Word document, a .yaml a data file
+    (a Word file called 年报.pdf is a trap for whoever opens it)."""
+    if output.suffix.lower() not in suffixes:
+        from nianbao.errors import Unusable
+
+        raise Unusable(f"{output}: 写出的是{what}，文件名应以 {' 或 '.join(suffixes)} 结尾；"
+                       "未写出文件")
+
+
+def _yaml_suffixes() -> tuple[str, ...]:
+    from nianbao.datafile.yamlfile import YAML_SUFFIXES
+
+    return YAML_SUFFIXES
 
 
 def _office_ref(office_path: Path, output: Path) -> str:
@@ -265,6 +286,7 @@ def import_(source: Path, output: Path, office_ref: str | None, force: bool) -> 
     from nianbao.errors import OutputExists, Unusable
     from nianbao.writing.output import write_atomic
 
+    _expect_suffix(output, _yaml_suffixes(), "数据文件")
     try:
         imported = api.import_file(source)
     except Unusable as exc:
@@ -309,6 +331,7 @@ def rollover(data: Path, output: Path, force: bool, offices: tuple[Path, ...]) -
     from nianbao.report.drafts import draft_marks
     from nianbao.writing.output import write_atomic
 
+    _expect_suffix(output, _yaml_suffixes(), "数据文件")
     result = api.roll_over(api.load_report(data, list(offices)))
     draft = result.report
     if output.resolve().parent != data.resolve().parent and is_path_ref(draft.office_ref) \
@@ -376,7 +399,7 @@ def batch(folder: Path, output_dir: Path, jobs: int, force: bool, html: bool,
 
 
 @main.command("aggregate")
-@click.argument("data", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--office", "office_path", required=True,
               type=click.Path(dir_okay=False, path_type=Path),
               help="The compiling body's office profile (机关信息).")
@@ -387,23 +410,33 @@ def batch(folder: Path, output_dir: Path, jobs: int, force: bool, html: bool,
 @_command
 def aggregate_(data: tuple[Path, ...], office_path: Path, output: Path, force: bool,
                offices: tuple[Path, ...]) -> None:
-    """Add up (汇总) the tables of several data files of one year and format into one data
-    file for the compiling body; render and check it like any other.
+    """Add up (汇总) the tables of several data files (or folders of them) of one year and
+    format into one data file for the compiling body; render and check it like any other.
 
     Tables 二, 三 and 四 and the fees are summed cell by cell; totals are derived again.
-    Its prose is the standard skeleton, to be written by the compiling body.
+    A data file given twice, or two of one office, is refused (it would count twice).
+    The offices summed are listed, each with its 本年新收 and 结转, on the screen and in
+    the comments of the data file written. Its prose is the standard skeleton, to be
+    written by the compiling body.
     """
     from nianbao import api
     from nianbao.datafile.profiles import load_office
-    from nianbao.report.aggregate import aggregate
+    from nianbao.jobs.batch import data_files
+    from nianbao.report.aggregate import aggregate, in_brief
     from nianbao.writing.output import write_atomic
 
-    reports = [api.load_report(path, list(offices)) for path in data]
+    _expect_suffix(output, _yaml_suffixes(), "数据文件")
+    paths = [file for path in data for file in (data_files(path) if path.is_dir() else [path])]
+    reports = [api.load_report(path, list(offices)) for path in paths]
     ref = _office_ref(office_path, output)
     total = aggregate(reports, load_office(office_path), ref)
-    write_atomic(output, api.dump_report(total).encode("utf-8"), force=force)
+    parts = [f"{in_brief(report)}（{report.source}）" for report in reports]
+    preface = [f"汇总了以下 {len(reports)} 个机关的数据：", *(f"  {part}" for part in parts)]
+    write_atomic(output, api.dump_report(total, preface).encode("utf-8"), force=force)
+    for part in parts:
+        click.echo(f"  {part}")
     click.echo(f"已汇总 {len(reports)} 份数据（{total.year}年度，"
-               f"{total.form.version} 格式）→ {output}")
+               f"{total.form.version} 格式）→ {output}：{in_brief(total)}")
 
 
 @main.command("build-templates")

@@ -26,11 +26,29 @@ CITY = Office(id="city", name="某市人民政府办公室", contact_unit="办�
               address="某市", signature="某市人民政府办公室")
 
 
-def test_aggregate_is_the_cellwise_sum_and_passes_check(workdir: Path) -> None:
+def _second_office(workdir: Path, name: str = "second.yaml") -> Path:
+    """Another office's data file for 2021: pingtan's numbers, a few changed, under a
+    profile of its own (汇总 adds up different offices, never one office twice)."""
+    profile = (workdir / "config" / "offices" / "pingtan.yaml").read_text(encoding="utf-8")
+    (workdir / "config" / "offices" / "second.yaml").write_text(
+        profile.replace("平潭综合实验区", "某区"), encoding="utf-8")
     text = (workdir / "pingtan-2021.yaml").read_text(encoding="utf-8")
-    (workdir / "second.yaml").write_text(text.replace("{自然人: 64,", "{自然人: 70,").replace(
+    path = workdir / name
+    path.write_text(text.replace("office: pingtan", "office: second").replace(
+        "{自然人: 64,", "{自然人: 70,").replace(
         "四、结转下年度继续办理: {自然人: 1,", "四、结转下年度继续办理: {自然人: 7,"),
         encoding="utf-8")
+    return path
+
+
+def _aggregate(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["aggregate", *args, "--office",
+                                       "config/offices/pingtan.yaml", "-o", "total.yaml"])
+    return result.exit_code, result.output
+
+
+def test_aggregate_is_the_cellwise_sum_and_passes_check(workdir: Path) -> None:
+    _second_office(workdir)
     result = CliRunner().invoke(main, ["aggregate", "pingtan-2021.yaml", "second.yaml",
                                        "--office", "config/offices/pingtan.yaml",
                                        "-o", "total.yaml"])
@@ -55,9 +73,15 @@ def test_aggregate_refuses_mixed_years(workdir: Path) -> None:
     assert not (workdir / "total.yaml").exists()
 
 
+_OFFICES = iter(range(10**6))
+
+
 def _report(version: str, year: int, cells: dict[str, dict[tuple[str, str], Any]]) -> Report:
+    """A report of an office of its own (汇总 refuses one office twice)."""
     form = load_form(version)
-    report = blank_report(form, OFFICE, "x", year)
+    office = Office(id=f"o{next(_OFFICES)}", name=f"{OFFICE.name}{next(_OFFICES)}",
+                    contact_unit="办公室", phone="1", address="某地", signature="某机关")
+    report = blank_report(form, office, "x", year)
     for tid, given in cells.items():
         report.tables[tid] = form.derive(tid, form.tables[tid].typed(report.tables[tid]) | given)
     return report
@@ -103,3 +127,49 @@ def test_reports_of_different_years_or_forms_are_refused() -> None:
     assert caught.value.exit_code == DATA
     assert caught.value.lines() == ["a.yaml: 2024年度，2021 格式", "b.yaml: 2020年度，2019 格式",
                                     "汇总: 各数据文件的年度或表格格式不同，不能汇总"]
+
+
+def test_the_same_data_file_twice_is_refused(workdir: Path) -> None:
+    code, output = _aggregate("pingtan-2021.yaml", str(workdir / "pingtan-2021.yaml"))
+    assert code == 1
+    assert (f"{workdir / 'pingtan-2021.yaml'}: 与 pingtan-2021.yaml 是同一个数据文件，重复列出"
+            in output.splitlines())
+    assert "汇总: 有重复的数据，未汇总" in output
+    assert not (workdir / "total.yaml").exists()
+
+
+def test_two_data_files_of_one_office_are_refused(workdir: Path) -> None:
+    text = (workdir / "pingtan-2021.yaml").read_text(encoding="utf-8")
+    (workdir / "copy.yaml").write_text(text.replace("{自然人: 64,", "{自然人: 70,").replace(
+        "四、结转下年度继续办理: {自然人: 1,", "四、结转下年度继续办理: {自然人: 7,"),
+        encoding="utf-8")
+    code, output = _aggregate("pingtan-2021.yaml", "copy.yaml")
+    assert code == 1
+    assert ("copy.yaml: 与 pingtan-2021.yaml 是同一机关（平潭综合实验区）2021年度的数据，"
+            "不能重复汇总") in output.splitlines()
+    assert not (workdir / "total.yaml").exists()
+
+
+def test_a_folder_is_summed_and_the_parts_are_shown(workdir: Path) -> None:
+    folder = workdir / "各单位"
+    folder.mkdir()
+    _second_office(workdir, "各单位/second.yaml")
+    (workdir / "pingtan-2021.yaml").rename(folder / "pingtan-2021.yaml")
+    code, output = _aggregate("各单位")
+    assert code == 0, output
+    a = load_report(folder / "pingtan-2021.yaml")
+    b = load_report(folder / "second.yaml")
+    received = [r.tables["t3"][("received", "total")] for r in (a, b)]
+    carried = [r.tables["t3"][("carried_forward", "total")] for r in (a, b)]
+    lines = output.splitlines()
+    assert (f"  平潭综合实验区：表三 “一、本年新收政府信息公开申请数量” “总计” {received[0]}，"
+            f"表三 “四、结转下年度继续办理” “总计” {carried[0]}"
+            "（各单位/pingtan-2021.yaml）") in lines
+    assert any(line.startswith("  某区：") for line in lines)
+    assert lines[-1].startswith("已汇总 2 份数据（2021年度，2021 格式）→ total.yaml：")
+    assert f"“总计” {sum(received)}" in lines[-1]
+    written = (workdir / "total.yaml").read_text(encoding="utf-8")
+    assert "# 汇总了以下 2 个机关的数据：" in written
+    assert "#   某区：" in written
+    total = load_report(workdir / "total.yaml")
+    assert total.tables["t3"][("received", "total")] == sum(received)

@@ -4,6 +4,7 @@ keys beside every number, comments in Chinese, derived cells left out."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import yaml
@@ -36,12 +37,13 @@ def _line(indent: int, key: str, value: str = "", comment: str = "") -> str:
     return f"{text}  # {comment}" if comment else text
 
 
-def dump_report(report: Report) -> str:
+def dump_report(report: Report, preface: Sequence[str] = ()) -> str:
     """A data file for the report, in the layout a clerk edits. Derived cells are left
-    out: they are computed on every read."""
+    out: they are computed on every read. `preface`: lines shown as a comment block
+    under the header (a 汇总 lists the offices it summed)."""
     s = settings()
     f = s["fields"]
-    out = [s["header"], ""]
+    out = [s["header"], *(f"# {line}" for line in preface), ""]
     out.append(_line(0, "office", _scalar(report.office_ref or report.office.id),
                      f["office"]["comment"]))
     out.append(_line(0, "year", str(report.year), f["year"]["label"]))

@@ -3,7 +3,8 @@ the data files of the bodies it compiles.
 
 Only typed cells are summed; totals are derived again from the sums, so the roll-up
 obeys every rule its parts obey (the rules are linear). Reports of different years or
-forms cannot be added up and are refused.
+forms cannot be added up and are refused; so are a data file given twice and two data
+files of one office (they would be counted twice).
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal
+from pathlib import Path
 
 from nianbao.errors import Problem, ProblemList
 from nianbao.report.blank import blank_report
 from nianbao.report.model import Report
 from nianbao.report.office import Office
+from nianbao.spec.labels import normalize_label
 from nianbao.spec.rules import TableValues
-from nianbao.spec.values import Value
+from nianbao.spec.values import Value, format_value
 
 # 采购总金额 of the 2019 form may carry a unit; sums are kept in 元
 _UNITS = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
@@ -51,12 +54,45 @@ def _same_year_and_form(reports: list[Report]) -> None:
         raise ProblemList([*found, refusal])
 
 
+def _each_office_once(reports: list[Report]) -> None:
+    """A data file named twice, or two data files of one office (of one year, checked
+    before), would be summed twice: refused, naming both files."""
+    problems = []
+    files: dict[Path, Report] = {}
+    offices: dict[str, Report] = {}
+    for report in reports:
+        path = Path(report.source).resolve() if report.source else None
+        office = normalize_label(report.office.name)
+        if path is not None and path in files:
+            problems.append(Problem(report.source or "", None, "",
+                                    f"与 {files[path].source} 是同一个数据文件，重复列出"))
+        elif office in offices:
+            other = offices[office].source
+            problems.append(Problem(report.source or "", None, "",
+                                    f"与 {other} 是同一机关（{report.office.name}）"
+                                    f"{report.year}年度的数据，不能重复汇总"))
+        if path is not None:
+            files.setdefault(path, report)
+        offices.setdefault(office, report)
+    if problems:
+        raise ProblemList([*problems, Problem("汇总", None, "", "有重复的数据，未汇总")])
+
+
+def in_brief(report: Report) -> str:
+    """A report in one line, by the cells the form sums a report up with: the parts of a
+    汇总 as the compiling body checks them."""
+    cells = [f"{report.form.tables[tid].describe(*cell)} "
+             f"{format_value(report.tables[tid].get(cell))}" for tid, cell in report.form.summary]
+    return f"{report.office.name}：" + "，".join(cells)
+
+
 def aggregate(reports: list[Report], office: Office, office_ref: str,
               date: dt.date | None = None) -> Report:
     """The roll-up of reports of one year and form, for the compiling office."""
     if not reports:
         raise ProblemList([Problem("汇总", None, "", "没有要汇总的数据文件")], usable=False)
     _same_year_and_form(reports)
+    _each_office_once(reports)
     form, year = reports[0].form, reports[0].year
     total = blank_report(form, office, office_ref, year, date)
     for tid, table in form.tables.items():

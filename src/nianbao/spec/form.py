@@ -25,9 +25,10 @@ from nianbao.spec.rules import (
     TypeRule,
     build_prose_rule,
     build_rule,
+    cell_ref,
     derive,
 )
-from nianbao.spec.tables import Table, build_table
+from nianbao.spec.tables import CellKey, Table, build_table
 
 FORM_VERSIONS = ("2021", "2019")  # newest first: a tie in `classify` goes to the newer
 LAST_YEAR = 2100  # report years run from the first form's first year to this
@@ -55,6 +56,7 @@ class Form:
     rules: tuple[Rule, ...] = ()
     across_years: tuple[AcrossYearRule, ...] = ()  # X1–X3: this report against last year's
     prose: tuple[ProseRule, ...] = ()  # P1–P7: numbers quoted in the text against the cells
+    summary: tuple[tuple[str, CellKey], ...] = ()  # (table id, cell): a report in brief
     equations_of: dict[str, tuple[Equation, ...]] = field(default_factory=dict, compare=False)
 
     def section(self, section_id: str) -> Section:
@@ -131,7 +133,8 @@ def load_form(version: str) -> Form:
     return Form(str(raw["version"]), raw["title"], raw["notice"], years.get("from"),
                 years.get("to"), sections, tables, rules,
                 tuple(r for r in across if isinstance(r, AcrossYearRule)),
-                tuple(build_prose_rule(r, tables) for r in raw.get("prose", ())), equations)
+                tuple(build_prose_rule(r, tables) for r in raw.get("prose", ())),
+                tuple(cell_ref(ref, tables) for ref in raw.get("summary", ())), equations)
 
 
 def forms() -> tuple[Form, ...]:

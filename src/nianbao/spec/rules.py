@@ -232,13 +232,15 @@ def build_prose_rule(raw: dict[str, Any], tables: dict[str, Table]) -> ProseRule
     """A prose rule of a form file; its cells are named by template path (t3.received.total,
     t4.review.total)."""
     contradicts = raw.get("contradicts") or {}
-    refs = contradicts.get("cells") or raw["cells"]
-    cells = []
-    for ref in refs:
-        table_id, *path = ref.split(".")
-        cells.append((table_id, tables[table_id].cell_at(tuple(path))))
-    return ProseRule(raw["id"], raw["message"], re.compile(raw["pattern"]), tuple(cells),
+    cells = tuple(cell_ref(ref, tables) for ref in contradicts.get("cells") or raw["cells"])
+    return ProseRule(raw["id"], raw["message"], re.compile(raw["pattern"]), cells,
                      contradicts.get("above"))
+
+
+def cell_ref(ref: str, tables: dict[str, Table]) -> tuple[str, CellKey]:
+    """A cell a form file names by its template path (t3.received.total): (table, cell)."""
+    table_id, *path = ref.split(".")
+    return table_id, tables[table_id].cell_at(tuple(path))
 
 
 def derive(equations: Iterable[Equation], values: TableValues) -> TableValues:
