@@ -19,7 +19,7 @@ from pathlib import Path
 from nianbao.checking.report import CheckResult
 from nianbao.datafile.reader import load_report
 from nianbao.datafile.writer import dump_report
-from nianbao.jobs.check import check_file, previous_tables
+from nianbao.jobs.check import check_file, previous_report
 from nianbao.jobs.importing import Imported, import_report
 from nianbao.jobs.render import Outputs, Rendered, render_one, write
 from nianbao.report.blank import blank_report
@@ -41,7 +41,7 @@ __all__ = [
     "import_file",
     "load_form",
     "load_report",
-    "previous_tables",
+    "previous_report",
     "render_docx",
     "render_html",
     "render_one",

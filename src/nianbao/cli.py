@@ -153,7 +153,8 @@ def _report_pdf(result: PdfResult) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
               help="Last year's report (.docx) or data file (.yaml): adds the across-year "
-                   "rules (上年结转 = 上年结转下年度 …).")
+                   "rules (上年结转 = 上年结转下年度 …); a report of another office or not "
+                   "of the year before is warned about (X0) and not compared.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               help="text for people (default); json for machines, one object per file and "
                    "line.")
@@ -168,13 +169,16 @@ def check(files: tuple[Path, ...], previous: Path | None, output_format: str) ->
     from nianbao.errors import Unusable
     from nianbao.jobs.check import documents_in
 
+    documents = documents_in(list(files))
     last = None
     if previous is not None:
+        if any(previous.resolve() == path.resolve() for path in documents):
+            _fail([f"{previous}: 上年报告（--previous）不能是要检查的文件本身"], 2)
         try:
-            last = api.previous_tables(previous)
+            last = api.previous_report(previous)
         except Unusable as exc:
             _fail([f"{previous}: 无法作为上年报告读取：{exc}"], 2)
-    results = [api.check_file(path, last) for path in documents_in(list(files))]
+    results = [api.check_file(path, last) for path in documents]
     if not results:
         _fail(["没有找到要检查的 .docx 文件"], 2)
     for result in results:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from helpers import official_texts, text_grid
 
-from nianbao.checking.report import CheckResult, check_read
+from nianbao.checking.report import CheckResult, Previous, check_read
 from nianbao.reading.document import read_blocks
 from nianbao.reading.model import ReadReport
 from nianbao.sources.blocks import ParagraphBlock, TableBlock
@@ -57,5 +57,16 @@ def test_last_years_tables_are_checked_when_given() -> None:
     read = _read("某机关2024年度政府信息公开工作年度报告")
     last = {"t3": {("carried_forward", "natural"): 2}}
     assert check_read(read) == []
-    assert [(f.rule, f.expected, f.found) for f in check_read(read, (FORM, last))] == [
+    assert [(f.rule, f.expected, f.found) for f in check_read(read, Previous(FORM, last))] == [
         ("X1", "2", "0")]
+
+
+def test_an_office_named_by_its_signature_is_the_same_office() -> None:
+    from nianbao.checking.report import fit_findings
+
+    read = _read("2024年度政府信息公开工作年度报告")
+    read.signature = "平潭综合实验区管理委员会"
+    assert fit_findings(read, Previous(FORM, {}, 2023, "平潭综合实验区")) == []
+    assert [f.rule for f in fit_findings(read, Previous(FORM, {}, 2023, "某区"))] == ["X0"]
+    assert [f.rule for f in fit_findings(read, Previous(FORM, {}, 2022, "平潭综合实验区"))] == [
+        "X0"]

@@ -4,6 +4,7 @@ time, made by hand in Word's manner, with errors real reports were published wit
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -185,12 +186,13 @@ def test_previous_year(workdir: Path, pingtan: Report) -> None:
     edits = {("t3", "carried_over", "natural"): "1", ("t3", "carried_over", "total"): "1",
              ("t3", "received", "natural"): "63", ("t3", "received", "total"): "69",
              ("t2", "normative_documents", "in_force"): "731"}
-    this.write_bytes(_document(pingtan, edits))
+    next_year = replace(pingtan, year=2022, title=None)  # the same office, the year after
+    this.write_bytes(_document(next_year, edits))
     last = workdir / "pingtan-2021.yaml"
     assert [f for f in check_file(this).findings if f.severity == "error"] == []
     code, output = _check(this, this.read_bytes(), previous=last)
     assert code == 0, output
-    this.write_bytes(_document(pingtan))
+    this.write_bytes(_document(next_year))
     code, output = _check(this, this.read_bytes(), previous=last)
     assert code == 1
     assert ("错误 [X1] 表三 “二、上年结转政府信息公开申请数量” “自然人”：应为 1，实为 0"
@@ -256,19 +258,22 @@ def test_documents_in_folders_and_files(tmp_path: Path) -> None:
     assert documents_in([tmp_path / "empty"]) == [tmp_path / "empty"]  # named: kept
 
 
-def test_previous_tables_from_a_data_file_or_a_report(workdir: Path, pingtan: Report) -> None:
+def test_previous_report_from_a_data_file_or_a_report(workdir: Path, pingtan: Report) -> None:
     from nianbao.errors import Unusable
-    from nianbao.jobs.check import previous_tables
+    from nianbao.jobs.check import previous_report
 
-    form, tables = previous_tables(workdir / "pingtan-2021.yaml")
-    assert (form.version, tables) == ("2021", pingtan.tables)
+    previous = previous_report(workdir / "pingtan-2021.yaml")
+    assert (previous.form.version, previous.tables) == ("2021", pingtan.tables)
+    assert (previous.year, previous.office) == (2021, "平潭综合实验区")
     (workdir / "last.docx").write_bytes(_document(pingtan))
-    assert previous_tables(workdir / "last.docx")[1] == pingtan.tables
+    previous = previous_report(workdir / "last.docx")
+    assert previous.tables == pingtan.tables
+    assert (previous.year, previous.office) == (2021, "平潭综合实验区")
     data = (workdir / "pingtan-2021.yaml").read_text(encoding="utf-8")
     (workdir / "bad.yaml").write_text(data.replace("{自然人: 27,", "{自然人: -27,"),
                                       encoding="utf-8")
     with pytest.raises(Unusable, match=r"^上年数据文件有误：.*件数不能为负数（-27）"):
-        previous_tables(workdir / "bad.yaml")
+        previous_report(workdir / "bad.yaml")
 
 
 def test_check_file_of_an_unreadable_file(workdir: Path) -> None:
@@ -276,3 +281,42 @@ def test_check_file_of_an_unreadable_file(workdir: Path) -> None:
     result = check_file(workdir / "x.docx")
     assert (result.exit_code, result.form, result.findings) == (2, None, [])
     assert result.unusable == "不是 Word 文档（.docx）：文件不是 zip 格式"
+
+
+def _two_years(workdir: Path, pingtan: Report, this_year: int, office: str = "") -> Path:
+    """A report of `this_year` (of another office when named) whose 上年结转 does not
+    fit pingtan's 2021 numbers, rendered to this.docx."""
+    report = replace(pingtan, year=this_year, title=None)  # the title names the year
+    if office:
+        report.office = replace(pingtan.office, name=office, signature=office)
+    path = workdir / "this.docx"
+    path.write_bytes(_document(report))
+    return path
+
+
+@pytest.mark.parametrize(("year", "office", "message"), [
+    (2023, "", "上年报告 pingtan-2021.yaml 是2021年度的，本报告是2023年度：不是上一年度的报告"),
+    (2021, "", "上年报告 pingtan-2021.yaml 是2021年度的，本报告是2021年度：不是上一年度的报告"),
+    (2022, "某区人民政府办公室",
+     "上年报告 pingtan-2021.yaml 是“平潭综合实验区”的，本报告是“某区人民政府办公室”的："
+     "不是同一机关的报告"),
+])
+def test_a_previous_report_that_does_not_fit_is_named_not_compared(
+        workdir: Path, pingtan: Report, year: int, office: str, message: str) -> None:
+    this = _two_years(workdir, pingtan, year, office)
+    result = CliRunner().invoke(main, ["check", this.name, "--previous", "pingtan-2021.yaml"])
+    assert result.exit_code == 0, result.output
+    assert f"this.docx: 警告 [X0] {message}，未做跨年度核对（X1–X3）" in result.output
+    assert "[X1]" not in result.output and "[X2]" not in result.output
+    fitting = _two_years(workdir, pingtan, 2022)
+    result = CliRunner().invoke(main, ["check", str(fitting), "--previous", "pingtan-2021.yaml"])
+    assert result.exit_code == 1 and "[X1]" in result.output and "[X0]" not in result.output
+
+
+def test_the_same_file_as_its_own_previous_is_a_usage_error(workdir: Path,
+                                                            pingtan: Report) -> None:
+    (workdir / "r.docx").write_bytes(_document(pingtan))
+    result = CliRunner().invoke(main, ["check", "r.docx", "--previous", str(workdir / "r.docx")])
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        f"{workdir / 'r.docx'}: 上年报告（--previous）不能是要检查的文件本身"]

@@ -10,12 +10,26 @@ from typing import Any
 from nianbao.checking.prose import draft_findings, prose_findings
 from nianbao.checking.tables import table_findings
 from nianbao.checking.years import year_findings
+from nianbao.reading.identity import office_name, report_year
 from nianbao.reading.model import ReadReport
 from nianbao.spec.findings import ERROR, WARNING, Finding
 from nianbao.spec.form import Form
+from nianbao.spec.labels import normalize_label
 from nianbao.spec.rules import TableValues
 
-Previous = tuple[Form, dict[str, TableValues]]  # last year's form and tables
+FIT = "X0"  # rule id: last year's report given is not the one before this report
+
+
+@dataclass(frozen=True)
+class Previous:
+    """Last year's report, for the across-year rules: its tables and whose and which
+    year's it is (None and "" where the document does not say)."""
+
+    form: Form
+    tables: dict[str, TableValues]
+    year: int | None = None
+    office: str = ""
+    source: Path | str = ""
 
 
 @dataclass
@@ -56,5 +70,31 @@ def check_read(read: ReadReport, previous: Previous | None = None) -> list[Findi
     findings += draft_findings([read.title, *(p for ps in read.text.values() for p in ps),
                                 read.signature])
     if previous is not None:
-        findings += year_findings(read.form, read.tables, *previous)
+        misfits = fit_findings(read, previous)
+        findings += misfits or year_findings(read.form, read.tables, previous.form,
+                                             previous.tables)
     return sorted(findings, key=lambda f: f.severity != ERROR)
+
+
+def _same_office(one: str, other: str) -> bool:
+    """Names of one office as reports print them: the title's 平潭综合实验区, the
+    signature's 平潭综合实验区管理委员会: one holds the other."""
+    one, other = normalize_label(one), normalize_label(other)
+    return one in other or other in one
+
+
+def fit_findings(read: ReadReport, previous: Previous) -> list[Finding]:
+    """X0: last year's report given is another office's, or not of the year before this
+    one; its numbers say nothing about this report's, so X1–X3 are not applied."""
+    year, office = report_year(read), office_name(read)
+    skipped = "，未做跨年度核对（X1–X3）"
+    found = []
+    if year is not None and previous.year is not None and previous.year != year - 1:
+        found.append(Finding(FIT, WARNING, "", "", "", str(year - 1), str(previous.year),
+                             f"上年报告 {previous.source} 是{previous.year}年度的，本报告是{year}"
+                             f"年度：不是上一年度的报告{skipped}"))
+    if office and previous.office and not _same_office(office, previous.office):
+        found.append(Finding(FIT, WARNING, "", "", "", office, previous.office,
+                             f"上年报告 {previous.source} 是“{previous.office}”的，本报告是"
+                             f"“{office}”的：不是同一机关的报告{skipped}"))
+    return found

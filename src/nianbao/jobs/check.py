@@ -9,6 +9,7 @@ from nianbao.checking.report import CheckResult, Previous, check_read
 from nianbao.datafile.yamlfile import YAML_SUFFIXES
 from nianbao.errors import ProblemList, Unusable
 from nianbao.reading.document import read_file
+from nianbao.reading.identity import office_name, report_year
 
 
 def check_file(path: Path, previous: Previous | None = None) -> CheckResult:
@@ -24,8 +25,8 @@ def check_file(path: Path, previous: Previous | None = None) -> CheckResult:
     return result
 
 
-def previous_tables(path: Path) -> Previous:
-    """Last year's tables, from its report file or its data file; raises Unusable."""
+def previous_report(path: Path) -> Previous:
+    """Last year's report, from its report file or its data file; raises Unusable."""
     if path.suffix.lower() in YAML_SUFFIXES:
         from nianbao.datafile.reader import load_report
 
@@ -34,9 +35,9 @@ def previous_tables(path: Path) -> Previous:
         except ProblemList as exc:
             raise Unusable("上年数据文件有误：" + "；".join(
                 p.message for p in exc.problems[:3])) from None
-        return report.form, report.tables
+        return Previous(report.form, report.tables, report.year, report.office.name, path)
     read = read_file(path)
-    return read.form, read.tables
+    return Previous(read.form, read.tables, report_year(read), office_name(read), path)
 
 
 def documents_in(paths: list[Path]) -> list[Path]:

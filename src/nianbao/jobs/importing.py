@@ -16,6 +16,7 @@ from pathlib import Path
 
 from nianbao.checking.tables import table_findings
 from nianbao.reading.document import read_file
+from nianbao.reading.identity import office_name, report_date, report_year
 from nianbao.reading.model import ReadReport
 from nianbao.report.blank import default_date
 from nianbao.report.drafts import draft_marks
@@ -23,7 +24,6 @@ from nianbao.report.model import Paragraph, Report
 from nianbao.report.office import ALL_FIELDS, PROFILE_FIELDS, Office
 from nianbao.spec.findings import Finding
 
-_TITLE_TAIL = re.compile(r"\s*(\d{4})\s*年度?\s*政府信息公开(?:工作)?(?:年度)?报告\s*$")
 _CONTACT = {
     "phone": re.compile(r"电话(?:/传真)?\s*[:：]\s*([0-9０-９\-－—/（）() ]{5,}[0-9０-９])"),
     "email": re.compile(r"(?:电子邮箱|邮箱|E-?mail)\s*[:：]\s*([\w.\-]+@[\w\-]+(?:\.[\w\-]+)+)"),
@@ -47,33 +47,13 @@ class Imported:
 def _office_fields(read: ReadReport) -> dict[str, str]:
     fields = dict.fromkeys(ALL_FIELDS, "")
     fields["signature"] = read.signature
-    match = _TITLE_TAIL.search(read.title)
-    if match:
-        fields["name"] = read.title[: match.start()].strip()
+    fields["name"] = office_name(read)
     prose = " ".join(p for paragraphs in read.text.values() for p in paragraphs)
     for key, pattern in _CONTACT.items():
         found = pattern.search(prose)
         fields[key] = found.group(1).strip() if found else ""
-    fields["name"] = fields["name"] or fields["signature"]
     fields["signature"] = fields["signature"] or fields["name"]
     return fields
-
-
-def _year(read: ReadReport) -> int | None:
-    for text in [read.title, *(p for ps in read.text.values() for p in ps)]:
-        match = re.search(r"统计期限(?:为|是)?自?\s*(\d{4})\s*年", text) or _TITLE_TAIL.search(text)
-        if match:
-            return int(match.group(1))
-    date = _date(read)
-    return date.year - 1 if date else None
-
-
-def _date(read: ReadReport) -> dt.date | None:
-    match = re.match(r"\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", read.date)
-    try:
-        return dt.date(*map(int, match.groups())) if match else None
-    except ValueError:
-        return None
 
 
 def import_report(path: Path) -> Imported:
@@ -81,11 +61,11 @@ def import_report(path: Path) -> Imported:
     read = read_file(path)
     notes = []
     missing = draft_marks()[0]
-    year = _year(read)
+    year = report_year(read)
     if year is None:
         year = dt.date.today().year - 1
         notes.append(f"未找到报告年度，暂填为 {year}，请核实")
-    date = _date(read)
+    date = report_date(read)
     if date is None:
         date = default_date(year)
         notes.append(f"未找到成文日期，暂填为 {date.isoformat()}，请核实")
