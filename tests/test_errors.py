@@ -20,8 +20,8 @@ from nianbao.reading.model import NotAReport
 from nianbao.sources.blocks import UnreadableSource
 from nianbao.sources.docx.package import UnreadableDocx
 from nianbao.sources.html import UnreadableHtml
+from nianbao.sources.libreoffice import SofficeMissing
 from nianbao.writing.filler import TemplateProblem
-from nianbao.writing.pdf import SofficeMissing
 
 
 def test_exit_codes() -> None:

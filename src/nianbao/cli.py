@@ -138,7 +138,7 @@ def pdf(files: tuple[Path, ...], force: bool) -> None:
 
 
 def _report_pdf(result: PdfResult) -> None:
-    from nianbao.writing.pdf import DEBIAN_PACKAGES
+    from nianbao.sources.libreoffice import DEBIAN_PACKAGES
 
     if result.missing_fonts:
         click.echo(f"警告：未安装字体 {'、'.join(result.missing_fonts)}，PDF 中的文字可能换用其他"
@@ -168,8 +168,9 @@ def check(files: tuple[Path, ...], previous: Path | None, output_format: str) ->
     from nianbao import api
     from nianbao.errors import Unusable
     from nianbao.jobs.check import documents_in
+    from nianbao.sources import REPORT_SUFFIXES
 
-    documents = documents_in(list(files))
+    documents = documents_in(list(files), REPORT_SUFFIXES)
     last = None
     if previous is not None:
         if any(previous.resolve() == path.resolve() for path in documents):
@@ -180,7 +181,7 @@ def check(files: tuple[Path, ...], previous: Path | None, output_format: str) ->
             _fail([f"{previous}: 无法作为上年报告读取：{exc}"], 2)
     results = [api.check_file(path, last) for path in documents]
     if not results:
-        _fail(["没有找到要检查的 .docx 文件"], 2)
+        _fail(["没有找到要检查的报告文件（.docx、.doc、.wps、.odt、.rtf、.html、.txt、.pdf）"], 2)
     for result in results:
         if output_format == "json":
             click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
@@ -376,7 +377,7 @@ def batch(folder: Path, output_dir: Path, jobs: int, force: bool, html: bool,
     if not files:
         _fail([f"{folder}: 没有找到数据文件（.yaml）"], 2)
     if with_pdf:
-        from nianbao.writing.pdf import find_soffice
+        from nianbao.sources.libreoffice import find_soffice
 
         find_soffice()  # before hours of rendering, not after
     rows = []

@@ -4,6 +4,8 @@ time, made by hand in Word's manner, with errors real reports were published wit
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -320,3 +322,91 @@ def test_the_same_file_as_its_own_previous_is_a_usage_error(workdir: Path,
     assert result.exit_code == 2
     assert result.output.splitlines() == [
         f"{workdir / 'r.docx'}: 上年报告（--previous）不能是要检查的文件本身"]
+
+
+def _soffice_copies(folder: Path, document: Path, formats: tuple[str, ...]) -> list[Path]:
+    """The report saved by LibreOffice in other formats, as another office would send it."""
+    made = []
+    for target in formats:
+        subprocess.run(["soffice", f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+                        "--headless", "--convert-to", target, "--outdir", str(folder / "lo"),
+                        str(document)], check=True, capture_output=True, timeout=180)
+        made.append(folder / "lo" / f"{document.stem}.{target}")
+    return made
+
+
+needs_libreoffice = pytest.mark.skipif(not shutil.which("soffice"),
+                                       reason="LibreOffice (soffice) is not installed")
+
+
+@needs_libreoffice
+def test_a_folder_check_names_every_report_file(workdir: Path, pingtan: Report,
+                                                tmp_path: Path) -> None:
+    """Nothing is skipped silently: .doc, .odt and .rtf reports are read through
+    LibreOffice and checked like the .docx; a PDF is named with what to do; the exit
+    code says some file could not be checked."""
+    folder = workdir / "各单位"
+    folder.mkdir()
+    (folder / "甲.docx").write_bytes(_document(pingtan))
+    copies = _soffice_copies(tmp_path, folder / "甲.docx", ("doc", "odt", "rtf"))
+    for copy, name in zip(copies, ("乙.doc", "丙.odt", "丁.rtf"), strict=True):
+        copy.rename(folder / name)
+    (folder / "戊.pdf").write_bytes(b"%PDF-1.4\n")
+    (folder / "notes.xlsx").write_bytes(b"not a report")  # not report-like: not listed
+    result = CliRunner().invoke(main, ["check", str(folder)])
+    assert result.exit_code == 2
+    summary = result.output.splitlines()[-5:]
+    assert summary == [
+        f"{folder / '丁.rtf'}: 通过（2021 格式，0 个错误，0 个警告）",
+        f"{folder / '丙.odt'}: 通过（2021 格式，0 个错误，0 个警告）",
+        f"{folder / '乙.doc'}: 通过（2021 格式，0 个错误，0 个警告）",
+        f"{folder / '戊.pdf'}: 无法检查：暂不能读取 PDF 文件：请改用该报告的 Word 文档（.docx）"
+        "或网页（.html），nianbao 不从 PDF 或图片中猜测数字",
+        f"{folder / '甲.docx'}: 通过（2021 格式，0 个错误，0 个警告）"]
+
+
+def test_without_libreoffice_an_old_format_says_what_to_install(
+        workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (workdir / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0 an old Word file")
+    empty = tmp_path / "no-programs"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    result = CliRunner().invoke(main, ["check", "old.doc"])
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        "old.doc: 无法检查：未找到 LibreOffice（soffice），无法读取Word 97-2003 文档（.doc）。"
+        "请先安装 LibreOffice 和中文字体，例如：sudo apt-get install libreoffice-writer-nogui "
+        "fonts-noto-cjk fonts-arphic-ukai fonts-liberation2"]
+
+
+@needs_libreoffice
+def test_an_old_format_that_libreoffice_cannot_open_is_named(workdir: Path) -> None:
+    (workdir / "broken.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 600)
+    result = CliRunner().invoke(main, ["check", "broken.doc"])
+    assert result.exit_code == 2
+    assert result.output.startswith("broken.doc: 无法检查：Word 97-2003 文档（.doc）无法转换为 "
+                                    "Word 文档：")
+    assert result.output.rstrip().endswith("请在 Word 或 WPS 中打开，“另存为”.docx 后再试")
+
+
+@pytest.mark.parametrize(("content", "kind", "suffix"), [
+    (b"{\\rtf1\\ansi a report}", "RTF 文档", ".rtf"),
+    (None, "OpenDocument 文档（.odt）", ".odt"),
+])
+def test_another_word_processors_file_named_docx_says_what_it_is(
+        workdir: Path, content: bytes | None, kind: str, suffix: str) -> None:
+    if content is None:  # an OpenDocument package: a zip with mimetype and content.xml
+        import io
+        import zipfile
+
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as package:
+            package.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+            package.writestr("content.xml", "<office:document-content/>")
+        content = buffer.getvalue()
+    (workdir / "report.docx").write_bytes(content)
+    result = CliRunner().invoke(main, ["check", "report.docx"])
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        f"report.docx: 无法检查：这是 {kind}，不是 Word 文档（.docx）：请把文件名改为 {suffix} "
+        "后再检查（需要安装 LibreOffice），或在 Word/WPS 中“另存为”Word 文档（.docx）"]

@@ -18,9 +18,12 @@ T4_COPY = "\n".join(["行政复议 |", "行政诉讼 |", "结果维持 |", "结�
 
 def test_an_unsupported_suffix_is_named() -> None:
     with pytest.raises(Unusable) as caught:
-        read_source(Path("report.pdf"))
-    assert str(caught.value) == "不支持的文件类型“.pdf”：可导入 .docx、.html/.htm、.txt"
+        read_source(Path("report.xlsx"))
+    assert str(caught.value) == ("不支持的文件类型“.xlsx”：可读取 "
+                                 ".docx、.doc、.wps、.odt、.rtf、.html/.htm、.txt")
     assert caught.value.exit_code == UNUSABLE
+    with pytest.raises(Unusable, match=r"^暂不能读取 PDF 文件：.*不从 PDF 或图片中猜测数字$"):
+        read_source(Path("report.pdf"))
 
 
 @pytest.mark.parametrize("name", ["a.txt", "a.html", "a.docx"])

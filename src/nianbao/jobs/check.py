@@ -40,14 +40,14 @@ def previous_report(path: Path) -> Previous:
     return Previous(read.form, read.tables, report_year(read), office_name(read), path)
 
 
-def documents_in(paths: list[Path]) -> list[Path]:
-    """The files named, and the .docx files inside the folders named (Word's ~$ lock
-    files and nianbao's temporary files left out)."""
+def documents_in(paths: list[Path], suffixes: tuple[str, ...] = (".docx",)) -> list[Path]:
+    """The files named, and the files of these suffixes inside the folders named (Word's
+    ~$ lock files and nianbao's temporary files left out)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*.docx")
-                            if not p.name.startswith(("~$", ".nianbao-")))
+            found += sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes
+                            and p.is_file() and not p.name.startswith(("~$", ".nianbao-")))
         else:
             found.append(path)
     return found

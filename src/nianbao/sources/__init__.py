@@ -13,20 +13,33 @@ from pathlib import Path
 from nianbao.errors import Unusable
 from nianbao.sources.blocks import Block, read_bounded
 
-SUFFIXES = {".docx": "Word", ".html": "网页", ".htm": "网页", ".txt": "文本"}
+# other word processors' reports, read after LibreOffice converts them to .docx
+CONVERTED = {".doc": "Word 97-2003 文档（.doc）", ".wps": "WPS 文字文档（.wps）",
+             ".odt": "OpenDocument 文档（.odt）", ".rtf": "RTF 文档（.rtf）"}
+READABLE = (".docx", *CONVERTED, ".html", ".htm", ".txt")
+# what a report may come as: a folder's listing names each of these, read or not
+REPORT_SUFFIXES = (*READABLE, ".pdf")
+PDF = ("暂不能读取 PDF 文件：请改用该报告的 Word 文档（.docx）或网页（.html），"
+       "nianbao 不从 PDF 或图片中猜测数字")
 
 
 def read_source(path: Path) -> list[Block]:
     """The blocks of a report file, by its suffix; raises Unusable (a subclass for a
     file that is not what its name says)."""
     suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise Unusable(f"不支持的文件类型“{path.suffix}”：可导入 .docx、.html/.htm、.txt")
-    if suffix == ".docx":
+    if suffix == ".pdf":
+        raise Unusable(PDF)
+    if suffix not in READABLE:
+        raise Unusable(f"不支持的文件类型“{path.suffix}”：可读取 {_listed()}")
+    if suffix == ".docx" or suffix in CONVERTED:
         from nianbao.sources.docx.body import read_body
         from nianbao.sources.docx.package import DocxPackage
 
-        return read_body(DocxPackage(path).document_xml())
+        if suffix == ".docx":
+            return read_body(DocxPackage(path).document_xml())
+        from nianbao.sources.libreoffice import convert_to_docx
+
+        return read_body(DocxPackage(convert_to_docx(path, CONVERTED[suffix])).document_xml())
     from nianbao.sources.html import MAX_HTML_BYTES, read_html
 
     data = read_bounded(path, MAX_HTML_BYTES, "报告文件")  # the readers refuse what is over
@@ -37,6 +50,10 @@ def read_source(path: Path) -> list[Block]:
     if len(data) > MAX_HTML_BYTES:
         raise Unusable(f"文本文件过大（超过 {MAX_HTML_BYTES // 2**20} MB），不是年度报告")
     return text_blocks(_decode_text(data))
+
+
+def _listed() -> str:
+    return "、".join(s for s in READABLE if s != ".htm").replace(".html", ".html/.htm")
 
 
 def _decode_text(data: bytes) -> str:

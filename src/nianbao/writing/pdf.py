@@ -14,34 +14,21 @@ alone.
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nianbao.errors import OutputExists, Unusable
-from nianbao.resources import config_path
+from nianbao.errors import OutputExists
+from nianbao.sources.libreoffice import environment, find_soffice, run_soffice
 from nianbao.writing.output import write_atomic
 
-DEBIAN_PACKAGES = "libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai fonts-liberation2"
 # The faces fonts.conf maps the official fonts to: without them LibreOffice falls back
 # to whatever it finds, boxes included (which pdftotext would not reveal).
 MAPPED_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC", "AR PL UKai CN", "Liberation Serif")
 BATCH_SIZE = 100  # files per soffice call: bounds what one crash or timeout costs
-TIMEOUT_START = 90  # seconds: LibreOffice's start with a fresh profile, on a slow machine
-TIMEOUT_PER_FILE = 20  # seconds per report
-
-
-class SofficeMissing(Unusable):
-    """LibreOffice is not installed; the message says what to install."""
-
-    def __init__(self) -> None:
-        super().__init__("未找到 LibreOffice（soffice），无法生成 PDF。请先安装 LibreOffice 和"
-                         f"中文字体，例如：sudo apt-get install {DEBIAN_PACKAGES}")
 
 
 @dataclass(frozen=True)
@@ -60,14 +47,6 @@ class PdfResult:
 def pdf_path(document: Path) -> Path:
     """Where the PDF of a document goes: beside it, same name."""
     return Path(document).with_suffix(".pdf")
-
-
-def find_soffice() -> str:
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    raise SofficeMissing
 
 
 def preflight(documents: Sequence[Path], *, force: bool = False) -> str:
@@ -98,7 +77,7 @@ def convert_to_pdf(documents: Sequence[Path], *, force: bool = False) -> PdfResu
         profile = Path(tmp) / "profile"
         for number, batch in enumerate(_batches(usable)):
             outdir = Path(tmp) / f"out{number}"
-            error = _run_soffice(soffice, batch, profile, outdir)
+            error = run_soffice(soffice, batch, "pdf", profile, outdir)
             for document in batch:
                 made = outdir / f"{document.stem}.pdf"
                 if error or not _is_complete_pdf(made):
@@ -135,42 +114,6 @@ def _batches(documents: list[Path]) -> Iterator[list[Path]]:
         yield batch
 
 
-def _run_soffice(soffice: str, batch: list[Path], profile: Path, outdir: Path) -> str | None:
-    """One soffice call for a batch; None when it ran to the end, else why not (in
-    Chinese). Absolute paths: a file name starting with '-' is not taken for an option."""
-    command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-               "--norestore", "--convert-to", "pdf", "--outdir", str(outdir),
-               *(str(d.resolve()) for d in batch)]
-    timeout = TIMEOUT_START + TIMEOUT_PER_FILE * len(batch)
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, env=_environment(),
-                               start_new_session=True)
-    try:
-        _, stderr = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill(process)
-        return f"LibreOffice 在 {timeout} 秒内未完成转换，已中止"
-    if process.returncode != 0:
-        said = [line for line in stderr.decode("utf-8", "replace").splitlines()
-                if line.strip() and "javaldx" not in line]  # javaldx: noise on every run
-        return f"LibreOffice 转换失败（退出码 {process.returncode}）{said[-1] if said else ''}"
-    return None
-
-
-def _kill(process: subprocess.Popen[bytes]) -> None:
-    """soffice is a launcher: its whole process group goes, not just the launcher."""
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (AttributeError, ProcessLookupError):  # no process groups (Windows), or gone
-        process.kill()
-    process.communicate()
-
-
-def _environment() -> dict[str, str]:
-    """LibreOffice's environment: the user's, with nianbao's font mapping."""
-    return {**os.environ, "FONTCONFIG_FILE": str(config_path("fontconfig", "fonts.conf"))}
-
-
 def _is_complete_pdf(path: Path) -> bool:
     if not path.is_file() or path.stat().st_size < 16:
         return False
@@ -186,7 +129,7 @@ def missing_fonts() -> list[str]:
         return []
     try:
         listed = subprocess.run([fc_list, ":", "family"], capture_output=True, timeout=60,
-                                env=_environment(), check=False).stdout
+                                env=environment(), check=False).stdout
     except (OSError, subprocess.TimeoutExpired):
         return []
     installed = {name.strip() for line in listed.decode("utf-8", "replace").splitlines()

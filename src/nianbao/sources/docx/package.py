@@ -45,6 +45,9 @@ OLE_FILE = (
     "无法读取：这是设置了打开密码的 Word 文档，或旧版 Word 97-2003（.doc）格式。"
     "请在 Word 中取消打开密码，并“另存为”Word 文档（.docx）后再试"
 )
+# a file of another word processor named .docx: how to have it read
+RENAMED = ("请把文件名改为 {suffix} 后再检查（需要安装 LibreOffice），"
+           "或在 Word/WPS 中“另存为”Word 文档（.docx）")
 DAMAGED = "Word 文档已损坏或不完整（{detail}），请用 Word 重新保存或重新下载后再试"
 TOO_BIG_FILE = f"文件过大（超过 {MAX_FILE_BYTES // MB} MB），无法作为 Word 文档读取"
 
@@ -123,6 +126,9 @@ class DocxPackage:
             return "这是 Excel 表格文件，不是 Word 文档（.docx）"
         if self.has_part("ppt/presentation.xml"):
             return "这是 PowerPoint 演示文稿，不是 Word 文档（.docx）"
+        if self.has_part("content.xml") and self.has_part("mimetype"):
+            return (f"这是 OpenDocument 文档（.odt），不是 Word 文档（.docx）：{RENAMED}"
+                    .format(suffix=".odt"))
         return f"不是有效的 Word 文档：缺少正文部分（{MAIN_DOCUMENT}）"
 
 
@@ -184,6 +190,9 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
     except zipfile.BadZipFile:
         if data.startswith(b"PK"):
             raise UnreadableDocx(DAMAGED.format(detail="zip 结构无法读取")) from None
+        if data.lstrip()[:5] == b"{\\rtf":
+            raise UnreadableDocx(f"这是 RTF 文档，不是 Word 文档（.docx）：{RENAMED}"
+                                 .format(suffix=".rtf")) from None
         raise UnreadableDocx(NOT_ZIP) from None
     except (ValueError, EOFError, OSError, struct.error, NotImplementedError):
         raise UnreadableDocx(DAMAGED.format(detail="zip 结构无法读取")) from None
