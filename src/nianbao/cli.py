@@ -368,8 +368,11 @@ def batch(folder: Path, output_dir: Path, jobs: int, force: bool, html: bool,
     """Render and check every data file under FOLDER (many offices at once).
 
     One office's bad data never stops the others: its messages are in the summary.
-    Reports already in OUTPUT_DIR are kept (a batch that was interrupted completes the
-    rest when run again). Exit 1 if any data file failed.
+    Run again, a batch makes again exactly the reports whose data file, office profile
+    or template changed (summary.json records what made each); the others stay and are
+    listed as 未变化 with their office and warnings; a report in OUTPUT_DIR with no such
+    record is kept (a batch that was interrupted completes the rest). --force makes all
+    again. Exit 1 if any data file failed.
     """
     from nianbao.jobs.batch import STATUS, add_pdfs, data_files, run_batch, write_summary
 
@@ -397,8 +400,10 @@ def batch(folder: Path, output_dir: Path, jobs: int, force: bool, html: bool,
             for message in row.messages:
                 click.echo(f"    {message}")
     failed = sum(r.status == "failed" for r in rows)
+    unchanged = sum(r.status == "unchanged" for r in rows)
+    skipped = unchanged + sum(r.status == "skipped" for r in rows)
     click.echo(f"共 {len(rows)} 份：生成 {sum(r.status == 'ok' for r in rows)}，"
-               f"失败 {failed}，跳过 {sum(r.status == 'skipped' for r in rows)}；"
+               f"失败 {failed}，跳过 {skipped}（其中未变化 {unchanged}）；"
                f"汇总表 {output_dir / 'summary.csv'}")
     sys.exit(1 if failed else 0)
 

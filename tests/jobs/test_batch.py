@@ -7,7 +7,9 @@ import csv
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from helpers import paragraphs, tables, texts
 
@@ -47,6 +49,9 @@ def test_batch_renders_checks_and_summarises(workdir: Path) -> None:
     assert by_file["bad.yaml"]["status"] == "failed"
     assert by_file["bad.yaml"]["messages"][0].endswith(
         "表三 “（一）予以公开” “自然人”：应为整数，填写的是 “两件”")
+    made_from = by_file["pingtan.yaml"].pop("made_from")  # what the report was made from
+    assert sorted(made_from) == ["data", "form", "nianbao", "profile", "profile_sha256",
+                                 "template_sha256"]
     assert by_file["pingtan.yaml"] | {"messages": []} == {
         "data_file": "offices/pingtan.yaml", "office": "平潭综合实验区", "status": "ok",
         "errors": 0, "warnings": 0, "output": "out/pingtan.docx", "messages": []}
@@ -143,3 +148,79 @@ def test_batch_writes_web_pages_and_pdfs_for_every_office(workdir: Path) -> None
         assert page.tables == docx_report.tables
     code, output = _batch(workdir, "-j", "2", "--html", "--pdf")
     assert code == 0 and "跳过 2" in output
+
+
+def _thirty(workdir: Path) -> Path:
+    """30 offices' data files (pingtan's numbers) and their profiles."""
+    folder = workdir / "offices"
+    (folder / "config" / "offices").mkdir(parents=True)
+    text = (workdir / "pingtan-2021.yaml").read_text(encoding="utf-8")
+    profile = (workdir / "config" / "offices" / "pingtan.yaml").read_text(encoding="utf-8")
+    for n in range(30):
+        (folder / "config" / "offices" / f"o{n:02d}.yaml").write_text(
+            profile.replace("平潭综合实验区", f"第{n:02d}局"), encoding="utf-8")
+        (folder / f"o{n:02d}.yaml").write_text(text.replace("office: pingtan", f"office: o{n:02d}"),
+                                               encoding="utf-8")
+    return folder
+
+
+def _rows(workdir: Path) -> dict[str, dict[str, Any]]:
+    summary = json.loads((workdir / "out" / "summary.json").read_text(encoding="utf-8"))
+    return {Path(str(row["data_file"])).stem: row for row in summary}
+
+
+def _mtimes(workdir: Path) -> dict[str, int]:
+    return {p.stem: p.stat().st_mtime_ns for p in (workdir / "out").glob("*.docx")}
+
+
+def test_a_rerun_makes_again_exactly_what_changed(workdir: Path) -> None:
+    folder = _thirty(workdir)
+    code, output = _batch(workdir, "-j", "1")
+    assert code == 0 and "共 30 份：生成 30，失败 0，跳过 0" in output
+    before = _mtimes(workdir)
+    code, output = _batch(workdir, "-j", "1")
+    assert code == 0 and "共 30 份：生成 0，失败 0，跳过 30（其中未变化 30）" in output
+    rows = _rows(workdir)
+    assert {row["status"] for row in rows.values()} == {"unchanged"}
+    assert rows["o07"]["office"] == "第07局" and rows["o07"]["output"] == "out/o07.docx"
+    assert _mtimes(workdir) == before
+    # one data file edited: a wrong number now (行政许可 → -5)
+    original = (folder / "o07.yaml").read_text(encoding="utf-8")
+    licensing = "行政许可: {本年处理决定数量: 2293}"
+    (folder / "o07.yaml").write_text(
+        original.replace(licensing, "行政许可: {本年处理决定数量: -5}"), encoding="utf-8")
+    code, output = _batch(workdir, "-j", "1")
+    assert code == 1 and "共 30 份：生成 0，失败 1，跳过 29（其中未变化 29）" in output
+    rows = _rows(workdir)
+    assert rows["o07"]["status"] == "failed" and rows["o07"]["output"] == ""
+    assert any("件数不能为负数（-5）" in message for message in rows["o07"]["messages"])
+    assert all(rows[f"o{n:02d}"]["office"] == f"第{n:02d}局" for n in range(30))
+    # corrected: made again, the other 29 untouched
+    (folder / "o07.yaml").write_text(
+        original.replace(licensing, "行政许可: {本年处理决定数量: 2294}"), encoding="utf-8")
+    code, output = _batch(workdir, "-j", "1")
+    assert code == 0 and "共 30 份：生成 1，失败 0，跳过 29（其中未变化 29）" in output
+    after = _mtimes(workdir)
+    assert [name for name in before if after[name] != before[name]] == ["o07"]
+    assert texts(tables(workdir / "out" / "o07.docx")[0])[6][:2] == ["行政许可", "2294"]
+    # an office profile edited: that office's report is made again
+    profile = folder / "config" / "offices" / "o12.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("第12局", "第十二局"),
+                       encoding="utf-8")
+    code, output = _batch(workdir, "-j", "1")
+    assert code == 0 and "生成 1，失败 0，跳过 29" in output
+    assert _rows(workdir)["o12"]["office"] == "第十二局"
+
+
+def test_a_changed_template_makes_every_report_again(workdir: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import nianbao.jobs.batch as batch
+    from nianbao.resources import template_path
+
+    _thirty(workdir)
+    assert _batch(workdir, "-j", "1")[0] == 0
+    edited = workdir / "annual-report-2021.docx"
+    edited.write_bytes(template_path("2021").read_bytes() + b"\0")  # another template
+    monkeypatch.setattr(batch, "template_path", lambda version: edited)
+    code, output = _batch(workdir, "-j", "1")
+    assert code == 0 and "共 30 份：生成 30，失败 0，跳过 0（其中未变化 0）" in output

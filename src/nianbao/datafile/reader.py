@@ -48,6 +48,7 @@ class _Reader:
         self.offices = offices
         self.problems: list[Problem] = []
         self.lines: dict[tuple[str, str], int] = {}  # (table id, row id) -> line
+        self.office_path: Path | None = None
 
     def problem(self, line: int | None, label: str, message: str) -> None:
         self.problems.append(Problem(self.path, line, label, message))
@@ -69,7 +70,7 @@ class _Reader:
             raise ProblemList(self.problems)
         return Report(form=form, office=office, year=year, date=date, text=text,
                       tables=tables, fees=fees, title=title, office_ref=str(raw["office"]),
-                      source=self.path)
+                      source=self.path, office_source=self.office_path)
 
     def field_label(self, key: str) -> str:
         return field_label(key)
@@ -124,6 +125,7 @@ class _Reader:
             self.problem(raw.lines["office"], self.field_label("office"),
                          f"找不到机关信息文件 “{ref}”（应在 config/offices/{ref}.yaml）")
             return None
+        self.office_path = path
         try:
             return load_office(path)
         except ProblemList as exc:

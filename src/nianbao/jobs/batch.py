@@ -2,13 +2,17 @@
 
 Each worker process prepares the templates once and then renders, reads back and
 checks one data file after another; one office's bad data is a row of the summary,
-never the end of the batch. Outputs already present are kept (re-running a batch that
-was interrupted completes the rest), unless `force`.
+never the end of the batch. summary.json records what made each output (the content
+hashes of its data file, office profile and template, nianbao's version): run again, the
+batch makes again what changed and keeps the rest, listed as unchanged with the office
+and warnings of the run that made it; an output without a record is kept (a batch that
+was interrupted completes the rest). `force` makes everything again.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import importlib
 import io
 import json
@@ -17,17 +21,21 @@ import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
+from nianbao import __version__
 from nianbao.datafile.yamlfile import YAML_SUFFIXES
 from nianbao.errors import NianbaoError
 from nianbao.jobs.render import Outputs, Rendered, render_one, write
+from nianbao.resources import template_path
 from nianbao.writing.output import remove_stale_temporaries, write_atomic
 from nianbao.writing.pdf import convert_to_pdf, pdf_path
 
 SUMMARY_COLUMNS = ("data_file", "office", "status", "errors", "warnings", "output", "messages")
-STATUS = {"ok": "已生成", "failed": "失败", "skipped": "已存在，未覆盖"}
+STATUS = {"ok": "已生成", "failed": "失败", "unchanged": "未变化", "skipped": "已存在，未覆盖"}
 
 
 @dataclass
@@ -41,6 +49,7 @@ class BatchRow:
     warnings: int = 0
     output: str = ""
     messages: list[str] = field(default_factory=list)
+    made_from: dict[str, str] = field(default_factory=dict)  # see `made_from`
 
 
 def data_files(folder: Path) -> list[Path]:
@@ -77,40 +86,96 @@ def output_names(files: list[Path], folder: Path) -> dict[Path, str]:
     return names
 
 
-Task = tuple[str, str, bool, list[str], bool]  # data file, output, force, offices, html
+Record = dict[str, Any]  # the summary.json row of the run that made an output
+Task = tuple[str, str, bool, list[str], bool, Record | None]  # data, output, force, offices,
+#                                                               html, the output's record
 
 
-def _render(data: Path, output: Path, force: bool, offices: list[Path], html: bool
-            ) -> tuple[BatchRow, Rendered | None]:
-    """A data file's documents, checked, ready to be written (none when it failed or
-    its outputs are there already): the one pipeline of `nianbao render`, with the fast
-    read-back."""
+def _render(data: Path, output: Path, force: bool, offices: list[Path], html: bool,
+            record: Record | None) -> tuple[BatchRow, Rendered | None, bool]:
+    """A data file's documents, checked, ready to be written, and whether they replace
+    outputs made from older inputs; none when it failed or its outputs are up to date
+    (made by nianbao from this data file, profile and template). The one pipeline of
+    `nianbao render`, with the fast read-back."""
     row = BatchRow(str(data), output=str(output))
-    page = output.with_suffix(".html")
-    missing = [t for t in ([output, page] if html else [output]) if force or not t.exists()]
-    if not missing:
-        row.status = "skipped"
-        return row, None
+    targets = [output, output.with_suffix(".html")] if html else [output]
+    missing = [t for t in targets if force or not t.exists()]
+    changed = record is not None and bool(record.get("made_from")) \
+        and not _unchanged(data, record)
+    if not missing and not changed:
+        return _kept(row, record if record and record.get("made_from") else None), None, False
+    if changed:
+        missing = targets  # made from older inputs: made again, replacing them
     outputs = Outputs(docx=output if output in missing else None,
-                      html=page if page in missing else None, fast=True)
+                      html=targets[-1] if html and targets[-1] in missing else None, fast=True)
     try:
         rendered = render_one(data, outputs, offices)
     except NianbaoError as exc:
-        return _failed(row, exc.lines()), None
+        return _failed(row, exc.lines(), record), None, False
     except OSError as exc:
-        return _failed(row, [f"{exc.filename or data}: 无法读取：{exc.strerror}"]), None
-    row.office = rendered.report.office.name
+        return _failed(row, [f"{exc.filename or data}: 无法读取：{exc.strerror}"],
+                       record), None, False
+    report = rendered.report
+    row.office = report.office.name
     row.status = "ok"
     row.warnings, row.messages = len(rendered.warnings), rendered.warnings
-    return row, rendered
+    if report.office_source is not None:
+        row.made_from = made_from(data, report.office_source, report.form.version)
+    return row, rendered, force or changed
 
 
-def _write(row: BatchRow, rendered: Rendered | None, force: bool) -> BatchRow:
+def _kept(row: BatchRow, record: Record | None) -> BatchRow:
+    """An output that stays: up to date (its row as the run that made it had it), or
+    there without a record of what made it (kept, as nianbao never replaces a file it
+    cannot tell it made)."""
+    if record is None:
+        row.status = "skipped"
+        row.messages = ["输出文件已存在，但没有本程序生成它的记录，保留原文件"
+                        "（确需重新生成请加 --force）"]
+        return row
+    row.status, row.office = "unchanged", str(record.get("office", ""))
+    row.messages = [str(m) for m in record.get("messages", [])]
+    row.warnings, row.made_from = len(row.messages), dict(record.get("made_from", {}))
+    return row
+
+
+def made_from(data: Path, profile: Path, form_version: str) -> dict[str, str]:
+    """What an output is made from, by content: it is up to date while these are."""
+    return {"data": _digest(data), "profile": str(profile), "profile_sha256": _digest(profile),
+            "form": form_version, "template_sha256": _digest(template_path(form_version)),
+            "nianbao": __version__}
+
+
+def _unchanged(data: Path, record: Record) -> bool:
+    """Whether the output a record describes is still what the batch would make (a row
+    that failed last time is made again: its messages are not the output's)."""
+    made = record.get("made_from") or {}
+    if record.get("status") not in ("ok", "unchanged"):
+        return False
+    try:
+        return bool(made) and made_from(data, Path(made["profile"]), made["form"]) == made
+    except (KeyError, TypeError, OSError):
+        return False
+
+
+def _digest(path: Path) -> str:
+    stat = path.stat()
+    return _file_digest(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=1024)
+def _file_digest(path: str, mtime_ns: int, size: int) -> str:
+    """sha256 of a file, once per process while it is unchanged (a template or profile
+    is shared by many data files)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _write(row: BatchRow, rendered: Rendered | None, replace: bool) -> BatchRow:
     """Give a row's documents their names (each written whole, or not at all)."""
     if rendered is None:
         return row
     try:
-        write(rendered, force=force)
+        write(rendered, force=replace)
     except NianbaoError as exc:
         return _failed(row, exc.lines())
     except OSError as exc:
@@ -118,8 +183,13 @@ def _write(row: BatchRow, rendered: Rendered | None, force: bool) -> BatchRow:
     return row
 
 
-def _failed(row: BatchRow, messages: list[str]) -> BatchRow:
-    row.status, row.messages = "failed", messages
+def _failed(row: BatchRow, messages: list[str], record: Record | None = None) -> BatchRow:
+    """A data file that gave no output: its row names none. The office and what made an
+    older output of it are kept from the last run, so that the summary still names the
+    office and the next run still knows that output is out of date."""
+    row.status, row.messages, row.output = "failed", messages, ""
+    row.made_from = dict(record.get("made_from") or {}) if record else {}
+    row.office = row.office or (str(record.get("office", "")) if record else "")
     row.errors, row.warnings = len(messages), 0
     return row
 
@@ -130,10 +200,10 @@ def _work(chunk: list[Task]) -> list[BatchRow]:
     rendered; a row is final once its documents have their names."""
     with ThreadPoolExecutor(max_workers=1) as writer:
         pending = []
-        for data, output, force, offices, html in chunk:
-            row, rendered = _render(Path(data), Path(output), force,
-                                    [Path(o) for o in offices], html)
-            pending.append(writer.submit(_write, row, rendered, force))
+        for data, output, force, offices, html, record in chunk:
+            row, rendered, replace = _render(Path(data), Path(output), force,
+                                             [Path(o) for o in offices], html, record)
+            pending.append(writer.submit(_write, row, rendered, replace))
         return [future.result() for future in pending]
 
 
@@ -144,8 +214,10 @@ def run_batch(folder: Path, out_dir: Path, jobs: int, force: bool = False,
     names = output_names(files, folder)
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out_dir)
+    records = _records(out_dir)
     tasks: list[Task] = [(str(f), str(out_dir / names[f]), force,
-                          [str(o) for o in offices or []], html) for f in files]
+                          [str(o) for o in offices or []], html, records.get(str(f)))
+                         for f in files]
     size = max(1, min(16, len(tasks) // (max(jobs, 1) * 8)))
     chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
     if jobs <= 1 or len(tasks) <= 1:
@@ -189,6 +261,18 @@ def summary_csv(rows: list[BatchRow]) -> bytes:
 
 def summary_json(rows: list[BatchRow]) -> bytes:
     return json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _records(out_dir: Path) -> dict[str, Record]:
+    """The rows of the last run's summary.json by data file: what made its output."""
+    try:
+        rows = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(rows, list):
+        return {}
+    return {row["data_file"]: row for row in rows
+            if isinstance(row, dict) and isinstance(row.get("data_file"), str)}
 
 
 def write_summary(out_dir: Path, rows: list[BatchRow]) -> None:

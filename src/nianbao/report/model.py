@@ -39,6 +39,7 @@ class Report:
     # comments a written data file shows beside a table row: {(table id, row id): text}
     row_notes: dict[tuple[str, str], str] = field(default_factory=dict)
     source: Path | None = None
+    office_source: Path | None = None  # the office profile the data file named
 
     @property
     def full_title(self) -> str:
