@@ -92,3 +92,48 @@ def test_every_derived_cell_is_the_target_of_a_sum(version: str) -> None:
     for tid, table in form.tables.items():
         targets = {eq.left[0] for eq in form.equations(tid) if eq.derives}
         assert targets == table.derived
+
+
+def _suspects(tables: dict[str, TableValues]) -> list[tuple[str, str, str, str | None, str | None]]:
+    from nianbao.checking.tables import suspect_findings
+
+    return [(f.rule, f.row, f.column, f.expected, f.found)
+            for f in suspect_findings(FORM, tables)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_one_mistyped_cell_of_table_three_is_named(data: st.DataObject) -> None:
+    """For any valid report and any one typed cell of 表三 typed wrong (its totals as
+    they were), the check names exactly that cell and the value that balances."""
+    from strategies import reports
+
+    report = data.draw(reports())
+    table = FORM.tables["t3"]
+    cell = data.draw(st.sampled_from(sorted(table.typed(report.tables["t3"]))))
+    right = report.tables["t3"][cell]
+    assert isinstance(right, int)
+    wrong = data.draw(st.integers(0, right + 50).filter(lambda v: v != right))
+    tables = {**report.tables, "t3": {**report.tables["t3"], cell: wrong}}
+    assert table_findings(FORM, tables)  # the totals that no longer add up
+    assert _suspects(tables) == [("C1", table.row(cell[0]).label, table.column(cell[1]).label,
+                                  str(right), str(wrong))]
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_no_cell_is_named_where_the_arithmetic_cannot_tell(data: st.DataObject) -> None:
+    """表四 has one equation per group: a wrong part cannot be told from the others, so
+    no cell is claimed; nor is one when two cells of 表三 are wrong in different rows
+    and columns."""
+    from strategies import reports
+
+    report = data.draw(reports())
+    t4 = FORM.tables["t4"]
+    cell = data.draw(st.sampled_from(sorted(t4.typed(report.tables["t4"]))))
+    tables = {**report.tables, "t4": {**report.tables["t4"], cell: 10**6}}
+    assert table_findings(FORM, tables) and _suspects(tables) == []
+    t3 = {**report.tables["t3"]}
+    t3[("disclosed", "natural")] = 10**6
+    t3[("partly_disclosed", "legal")] = 10**6
+    assert _suspects({**report.tables, "t3": t3}) == []

@@ -165,3 +165,21 @@ def test_cli_bad_data_exit_1_and_nothing_written(workdir: Path) -> None:
     assert "Traceback" not in result.output
     assert existing.read_bytes() == b"the clerk's finished report"
     assert not list(workdir.glob(".nianbao-*"))
+
+
+def test_a_balance_that_fails_names_only_cells_the_clerk_typed(workdir: Path) -> None:
+    """R3.3 broken in one column: the clerk is told about the 自然人 cell they typed,
+    not about the 总计 column nianbao derives."""
+    import pytest
+
+    from nianbao.errors import ProblemList
+
+    text = (workdir / "pingtan-2021.yaml").read_text(encoding="utf-8")
+    carried = "四、结转下年度继续办理: {自然人: "
+    (workdir / "b.yaml").write_text(text.replace(carried + "1,", carried + "7,"),
+                                    encoding="utf-8")
+    with pytest.raises(ProblemList) as caught:
+        load_report(workdir / "b.yaml")
+    lines = caught.value.lines()
+    assert len(lines) == 1
+    assert "表三 “四、结转下年度继续办理” “自然人”：应为 1，实为 7" in lines[0]

@@ -410,3 +410,24 @@ def test_another_word_processors_file_named_docx_says_what_it_is(
     assert result.output.splitlines() == [
         f"report.docx: 无法检查：这是 {kind}，不是 Word 文档（.docx）：请把文件名改为 {suffix} "
         "后再检查（需要安装 LibreOffice），或在 Word/WPS 中“另存为”Word 文档（.docx）"]
+
+
+def test_the_likely_mistyped_cell_is_named_first(workdir: Path, pingtan: Report) -> None:
+    """予以公开/自然人 27 → 28 in the document: the row's 总计 (R3.1) and the column's
+    （七）总计 (R3.2) no longer add up; C1 names the one cell that explains both."""
+    path = workdir / "edit.docx"
+    path.write_bytes(_document(pingtan, {("t3", "disclosed", "natural"): "28"}))
+    result = CliRunner().invoke(main, ["check", "edit.docx"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:3] == [
+        "edit.docx: 警告 [C1] 可能填错的格：表三 “（一）予以公开” “自然人” 填的是 28，若为 27，"
+        "下列 2 处总计与勾稽关系都相符",
+        "edit.docx: 错误 [R3.1] 表三 “（一）予以公开” “总计”：应为 31，实为 30"
+        "（总计应等于自然人与法人或其他组织各类之和）",
+        "edit.docx: 错误 [R3.2] 表三 “（七）总计” “自然人”：应为 64，实为 63"
+        "（（七）总计应等于各项办理结果之和）"]
+    result = CliRunner().invoke(main, ["check", "edit.docx", "--format", "json"])
+    suspect = json.loads(result.output)["warnings"][0]
+    assert {k: suspect[k] for k in ("rule", "table", "row", "column", "expected", "found")} == {
+        "rule": "C1", "table": "表三", "row": "（一）予以公开", "column": "自然人",
+        "expected": "27", "found": "28"}

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from nianbao.checking.prose import draft_findings, prose_findings
-from nianbao.checking.tables import table_findings
+from nianbao.checking.tables import suspect_findings, table_findings
 from nianbao.checking.years import year_findings
 from nianbao.reading.identity import office_name, report_year
 from nianbao.reading.model import ReadReport
@@ -66,6 +66,7 @@ class CheckResult:
 def check_read(read: ReadReport, previous: Previous | None = None) -> list[Finding]:
     """Every finding on a report read from a document, errors first."""
     findings = read.findings + table_findings(read.form, read.tables)
+    suspects = suspect_findings(read.form, read.tables)
     findings += prose_findings(read.form, read.text, read.tables)
     findings += draft_findings([read.title, *(p for ps in read.text.values() for p in ps),
                                 read.signature])
@@ -73,7 +74,8 @@ def check_read(read: ReadReport, previous: Previous | None = None) -> list[Findi
         misfits = fit_findings(read, previous)
         findings += misfits or year_findings(read.form, read.tables, previous.form,
                                              previous.tables)
-    return sorted(findings, key=lambda f: f.severity != ERROR)
+    # the likely mistyped cell first, then errors, then warnings
+    return suspects + sorted(findings, key=lambda f: f.severity != ERROR)
 
 
 def _same_office(one: str, other: str) -> bool:

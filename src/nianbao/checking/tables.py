@@ -1,9 +1,10 @@
 """The table rules of the form (R2.1–R4.1) applied to a report's cells, whatever they
-came from: a data file, a rendered document, a clerk's hand-made table. Errors."""
+came from: a data file, a rendered document, a clerk's hand-made table (errors); and
+the one typed cell that, mistyped, explains the totals that fail (C1)."""
 
 from __future__ import annotations
 
-from nianbao.spec.findings import ERROR, Finding, wrong_cell
+from nianbao.spec.findings import ERROR, WARNING, Finding, wrong_cell
 from nianbao.spec.form import Form
 from nianbao.spec.rules import TableValues, TypeRule
 from nianbao.spec.tables import Table
@@ -38,4 +39,37 @@ def table_findings(form: Form, tables: dict[str, TableValues]) -> list[Finding]:
             violation = eq.violation(values) if eq.rule == rule.id else None
             if violation:
                 findings.append(wrong_cell(rule.id, ERROR, table, *violation, rule.message))
+    return findings
+
+
+SUSPECT = "C1"  # rule id: the likely mistyped cell
+
+
+def suspect_findings(form: Form, tables: dict[str, TableValues]) -> list[Finding]:
+    """C1: a typed cell that is in every failing equation of its table, in no equation
+    that holds, and whose one corrected value would make all of them hold: the cell a
+    clerk most likely mistyped (a row total and a column total both off by the same)."""
+    findings = []
+    for tid, table in form.tables.items():
+        values = tables.get(tid, {})
+        equations = form.equations(tid)
+        failing = [eq for eq in equations if eq.violation(values)]
+        if len(failing) < 2:
+            continue
+        for cell in table.typed(values):
+            containing = [eq for eq in equations if cell in eq.left + eq.right]
+            if containing != [eq for eq in failing if cell in eq.left + eq.right] \
+                    or len(containing) != len(failing):
+                continue  # an equation of it holds, or one that fails is not about it
+            fixes = {eq.fixed(cell, values) for eq in failing}
+            fixed = fixes.pop() if len(fixes) == 1 else None
+            if fixed is None:
+                continue
+            found = format_value(values.get(cell))
+            row, column = table.row(cell[0]).label, table.column_label(cell[1])
+            right = format_value(fixed)
+            findings.append(Finding(
+                SUSPECT, WARNING, table.key, row, column, right, found,
+                f"可能填错的格：{table.describe(*cell)} 填的是 {found}，若为 {right}，"
+                f"下列 {len(failing)} 处总计与勾稽关系都相符"))
     return findings

@@ -67,6 +67,16 @@ class Equation:
         left = total(values.get(k) for k in self.left)
         return None if left is None or others is None else left - others
 
+    def fixed(self, cell: CellKey, values: TableValues) -> Number | None:
+        """What `cell` would have to hold for the equation to be true, the other cells as
+        they are (None when one of them is not a number)."""
+        left = total(values.get(k) for k in self.left)
+        right = total(values.get(k) for k in self.right)
+        found = values.get(cell)
+        if left is None or right is None or not is_number(found):
+            return None
+        return found - (left - right) if cell in self.left else found + (left - right)
+
     def violation(self, values: TableValues) -> tuple[CellKey, Number, Number] | None:
         """(blamed cell, expected, found) when every cell is a number and the equation
         does not hold."""
