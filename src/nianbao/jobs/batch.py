@@ -11,6 +11,7 @@ was interrupted completes the rest). `force` makes everything again.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import importlib
@@ -120,7 +121,8 @@ def _render(data: Path, output: Path, force: bool, offices: list[Path], html: bo
     row.status = "ok"
     row.warnings, row.messages = len(rendered.warnings), rendered.warnings
     if report.office_source is not None:
-        row.made_from = made_from(data, report.office_source, report.form.version)
+        with contextlib.suppress(OSError):  # an input gone meanwhile: made again next time
+            row.made_from = made_from(data, report.office_source, report.form.version)
     return row, rendered, force or changed
 
 
