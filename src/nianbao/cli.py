@@ -181,7 +181,7 @@ def check(files: tuple[Path, ...], previous: Path | None, output_format: str) ->
             _fail([f"{previous}: 无法作为上年报告读取：{exc}"], 2)
     results = [api.check_file(path, last) for path in documents]
     if not results:
-        _fail(["没有找到要检查的报告文件（.docx、.doc、.wps、.odt、.rtf、.html、.txt、.pdf）"], 2)
+        _fail([f"没有找到要检查的报告文件（{'、'.join(REPORT_SUFFIXES)}）"], 2)
     for result in results:
         if output_format == "json":
             click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
