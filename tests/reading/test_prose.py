@@ -72,3 +72,24 @@ def test_a_signature_is_only_taken_above_a_date() -> None:
     assert report.text["other"] == ["最后一段没有日期。"]
     report = _read(*HEADINGS, "这是一句正文，不是落款。", "2025 年 1 月 5 日")
     assert (report.signature, report.date) == ("", "2025 年 1 月 5 日")
+
+
+def test_a_line_in_the_title_style_after_the_title_is_the_preamble() -> None:
+    """Enter after the title in Word keeps its style: the line typed there (此件公开发布)
+    names no report, so the title stays the title."""
+    report = _read(ParagraphBlock("某机关2024年度政府信息公开工作年度报告", "年报标题"),
+                   ParagraphBlock("（此件公开发布）", "年报标题"), "根据《条例》……。", *HEADINGS)
+    assert report.title == "某机关2024年度政府信息公开工作年度报告"
+    assert report.text["preamble"] == ["（此件公开发布）", "根据《条例》……。"]
+    # a cover's line before the title is still dropped, and a later title still wins
+    report = _read(ParagraphBlock("封面", "年报标题"), "某机关2024年度政府信息公开工作年度报告",
+                   *HEADINGS)
+    assert (report.title, report.text["preamble"]) == ("某机关2024年度政府信息公开工作年度报告", [])
+
+
+def test_lines_after_the_date_are_not_prose() -> None:
+    report = _read(*HEADINGS, "无。", "某机关", "2025年1月20日", "联系人：张三　电话：0591-1234",
+                   "（此件公开发布）")
+    assert (report.signature, report.date) == ("某机关", "2025年1月20日")
+    assert report.text["other"] == ["无。"]
+    assert report.closing == ["联系人：张三　电话：0591-1234", "（此件公开发布）"]

@@ -61,7 +61,8 @@ def test_a_lost_paragraph_is_caught(fast: FastCheck, workdir: Path) -> None:
     report = load_report(workdir / "pingtan-2021.yaml")
     ctx = render_context(report)
     ctx["text"]["problems"] = ctx["text"]["problems"][:1]
-    with pytest.raises(VerificationFailed, match="不在文档中"):
+    with pytest.raises(VerificationFailed,
+                       match=r"“五、存在的主要问题及改进情况”部分的段落“（二）改进措施：.*”不在文档中"):
         fast.verify(report, _xml(ctx))
 
 
@@ -78,7 +79,7 @@ def test_every_valid_report_passes_both_checks(fast: FastCheck, report: Report) 
     from nianbao.writing.verify import verify_rendered
 
     document = compiled_template(None, "2021").render(report)
-    verify_rendered(report, document)
+    verify_rendered(report, document, fast.full_frame)
     fast.verify(report, _xml(render_context(report)))
     assert scan_body(_xml(render_context(report))) == _parsed_body(_xml(render_context(report)))
 
@@ -97,3 +98,44 @@ def test_the_scan_stands_in_for_the_parser_only_where_all_text_is_escaped(
     report.title = "平潭<w:t>"
     with pytest.raises(VerificationFailed, match="不是有效的 XML"):
         check.verify(report, template.render_parts(render_context(report))[MAIN_DOCUMENT])
+
+
+@pytest.fixture(scope="module")
+def added_to(tmp_path_factory: pytest.TempPathFactory) -> CompiledTemplate:
+    """The 2021 template with a clerk's fixed text: a run in the title, a note under a
+    heading, a contact line after the date."""
+    import docx
+
+    from nianbao.resources import template_path
+
+    document = docx.Document(str(template_path("2021")))
+    document.paragraphs[0].add_run("（征求意见稿）")
+    heading = next(p for p in document.paragraphs if p.text.startswith("二、"))
+    heading.insert_paragraph_before("（以下数据截至12月31日）")
+    document.add_paragraph("联系人：张三　电话：0591-12345678")
+    path = tmp_path_factory.mktemp("added") / "added.docx"
+    document.save(str(path))
+    return CompiledTemplate(path)
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(reports())
+def test_every_valid_report_reads_back_through_an_added_to_template(
+        added_to: CompiledTemplate, report: Report) -> None:
+    """Both read-backs pass every report, and the document holds the fixed text and
+    every paragraph of the report, in order."""
+    from helpers import paragraphs
+
+    from nianbao.writing.frame import template_frame
+    from nianbao.writing.verify import verify_rendered
+
+    document = added_to.render(report)
+    frame = template_frame(added_to, "2021")
+    verify_rendered(report, document, frame)
+    FastCheck(added_to, load_form("2021")).verify(
+        report, added_to.render_parts(render_context(report))[MAIN_DOCUMENT])
+    printed = [p.strip() for p in paragraphs(document)]
+    assert printed == frame.paragraphs(report)
+    assert printed[0] == report.full_title + "（征求意见稿）"
+    assert "（以下数据截至12月31日）" in printed and printed[-1].startswith("联系人：")

@@ -38,8 +38,9 @@ def read_blocks(blocks: list[Block]) -> ReadReport:
     form, placed = classify(_grid_texts(g) for g in grids)
     if not placed:
         raise NotAReport("文档中没有找到年报的表格（二、三、四部分的统计表）")
-    report = ReadReport(form=form)
-    read_prose(report, [b for b in blocks if isinstance(b, ParagraphBlock) and b.text.strip()])
+    prose = [b for b in blocks if isinstance(b, ParagraphBlock) and b.text.strip()]
+    report = ReadReport(form=form, paragraphs=[b.text.strip() for b in prose])
+    read_prose(report, prose)
     by_table = _merge_split_tables([(tid, grids[index]) for index, tid in placed])
     for tid, table in form.tables.items():
         if tid not in by_table:

@@ -23,6 +23,10 @@ class ReadReport:
     tables: dict[str, TableValues] = field(default_factory=dict)
     signature: str = ""
     date: str = ""
+    closing: list[str] = field(default_factory=list)  # lines after the date (联系人 …)
+    # every paragraph with text, stripped, in order, table cells aside: what a read-back
+    # compares with the paragraphs its template prints (writing/frame.py)
+    paragraphs: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
     def finding(self, rule: str, severity: str, table: str, row: str, column: str,

@@ -29,13 +29,17 @@ def _heading_of(form: Form, text: str, after: int) -> int | None:
     return None
 
 
-def _is_title(block: ParagraphBlock) -> bool:
-    """The title: in nianbao's title style, a web page's main heading (h1, as nianbao's
-    page has it), or a short line naming the annual report."""
+def _title_strength(block: ParagraphBlock) -> int:
+    """How surely a paragraph is the title: 2 for a short line naming the annual report,
+    1 for one only in nianbao's title style or a web page's main heading (h1, as
+    nianbao's page has it), 0 for none. A line in the title style that names no report
+    after the title ("此件公开发布", typed below the title in Word, which keeps its style)
+    is not the title but the first line of the preamble."""
     text = block.text.strip()
-    return block.style in (STYLE_TITLE, "h1") or (
-        len(text) <= 80 and "政府信息公开" in text and ("年度报告" in text or "年报" in text)
-        and not text.endswith(("。", "：", ":")))
+    if len(text) <= 80 and "政府信息公开" in text and ("年度报告" in text or "年报" in text) \
+            and not text.endswith(("。", "：", ":")):
+        return 2
+    return 1 if block.style in (STYLE_TITLE, "h1") else 0
 
 
 def read_prose(report: ReadReport, paragraphs: list[ParagraphBlock]) -> None:
@@ -44,6 +48,7 @@ def read_prose(report: ReadReport, paragraphs: list[ParagraphBlock]) -> None:
     keys = ["preamble"] + [s.id for s in form.sections]
     report.text = {k: [] for k in keys}
     current = -1
+    title_strength = 0
     seen: set[int] = set()
     for block in paragraphs:
         text = block.text
@@ -57,10 +62,11 @@ def read_prose(report: ReadReport, paragraphs: list[ParagraphBlock]) -> None:
                                f"标题与正式格式不同，应为“{section.heading}”",
                                section.heading, text.strip())
             continue
-        if current == -1 and _is_title(block):
+        strength = _title_strength(block) if current == -1 else 0
+        if strength and strength >= title_strength:
             # the title: what came before it is the page around the report (a web
             # page's navigation, a cover), not its preamble
-            report.title = text.strip()
+            report.title, title_strength = text.strip(), strength
             report.text["preamble"] = []
             continue
         report.text[keys[current + 1]].append(text.strip())
@@ -72,11 +78,15 @@ def read_prose(report: ReadReport, paragraphs: list[ParagraphBlock]) -> None:
 
 
 def _take_signature(report: ReadReport, last_key: str) -> None:
-    """The signature and date close the last section; they are not its prose."""
+    """The signature and date close the last section; they are not its prose, and
+    neither are the lines after the date (a 联系人 line, a note on publication)."""
     last = report.text[last_key]
-    if last and _DATE.match(last[-1]):
-        report.date = last.pop()
-        if last and len(last[-1]) <= 40 and "。" not in last[-1]:
-            report.signature = last.pop()
+    dates = [i for i, text in enumerate(last) if _DATE.match(text)]
+    if not dates:
+        return
+    report.date, report.closing = last[dates[-1]], last[dates[-1] + 1:]
+    del last[dates[-1]:]
+    if last and len(last[-1]) <= 40 and "。" not in last[-1]:
+        report.signature = last.pop()
 
 

@@ -17,6 +17,7 @@ from nianbao.sources.docx.package import MAIN_DOCUMENT
 from nianbao.spec.form import load_form
 from nianbao.writing.fastcheck import FastCheck
 from nianbao.writing.filler import CompiledTemplate, render_context
+from nianbao.writing.frame import template_frame
 from nianbao.writing.verify import verify_rendered
 
 
@@ -36,7 +37,7 @@ def render_report(report: Report, template: CompiledTemplate, *, fast: bool = Fa
     package, or with `fast` from the document XML just rendered."""
     if not fast:
         document = template.render(report)
-        verify_rendered(report, document)
+        verify_rendered(report, document, template_frame(template, report.form.version))
         return document
     rendered = template.render_parts(render_context(report))
     _fast_check(template, report.form.version).verify(report, rendered[MAIN_DOCUMENT])

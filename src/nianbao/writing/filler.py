@@ -41,7 +41,41 @@ _TAG = re.compile(rb"\{\{|\{%")
 
 
 class TemplateProblem(Unusable):
-    """The template cannot be used: not a .docx, a broken tag, a forbidden expression."""
+    """The template cannot be used: not a .docx, a broken tag, a forbidden expression,
+    a placeholder missing or out of place (writing/frame.py); one line each."""
+
+    def __init__(self, message: str, *more: str) -> None:
+        super().__init__(message)
+        self.problems = [message, *more]
+
+    def lines(self) -> list[str]:
+        return self.problems
+
+
+# The placeholders of the report's prose as the built-in templates write them: a value
+# of one paragraph, and a loop over a part's paragraphs (a run-in heading, then the rest)
+VALUE_TAGS = {"title": "{{ title }}", "signature": "{{ signature }}", "date": "{{ date }}"}
+LEAD_TAG, BODY_TAG = "{{ p.lead }}", "{{ p.body }}"
+
+
+def loop_tags(key: str) -> tuple[str, str]:
+    """The paragraphs that open and close the loop over the paragraphs of a part."""
+    return f"{{%p for p in text.{key} %}}", "{%p endfor %}"
+
+
+def placeholder(key: str) -> str:
+    """How a template prints a value of the prose or a part's paragraphs, for a clerk
+    told that it is missing."""
+    if key in VALUE_TAGS:
+        return VALUE_TAGS[key]
+    start, end = loop_tags(key)
+    return f"{start} {LEAD_TAG}{BODY_TAG} {end}"
+
+
+def values(report: Report) -> dict[str, str]:
+    """The report's values of one paragraph each, by the name the template uses."""
+    return {"title": report.full_title, "signature": report.office.signature,
+            "date": chinese_date(report.date)}
 
 
 def render_context(report: Report) -> dict[str, Any]:
@@ -50,12 +84,7 @@ def render_context(report: Report) -> dict[str, Any]:
         key: [dict(zip(("lead", "body"), split_lead(p), strict=True)) for p in paragraphs]
         for key, paragraphs in resolve_text(report).items()
     }
-    ctx: dict[str, Any] = {
-        "title": report.full_title,
-        "signature": report.office.signature,
-        "date": chinese_date(report.date),
-        "text": text,
-    }
+    ctx: dict[str, Any] = {**values(report), "text": text}
     ctx.update({tid: report.form.tables[tid].nested(values, format_value)
                 for tid, values in report.tables.items()})
     return ctx

@@ -55,6 +55,7 @@ from nianbao.spec.page import (
     TITLE_SIZE,
 )
 from nianbao.spec.tables import HEADER_ROLES, Table
+from nianbao.writing.filler import BODY_TAG, LEAD_TAG, VALUE_TAGS, loop_tags
 
 # w:pPr children that must follow w:snapToGrid (ECMA-376 schema order)
 _AFTER_SNAP_TO_GRID = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
@@ -173,13 +174,14 @@ def _page_number(paragraph: DocxParagraph, align: WD_ALIGN_PARAGRAPH, indent: st
     paragraph.add_run(" —")
 
 
-def _prose(doc: DocxDocument, loop_var: str, style: str = STYLE_BODY) -> None:
+def _prose(doc: DocxDocument, key: str, style: str = STYLE_BODY) -> None:
     """A repeated paragraph: the run-in sub-heading (楷体) and the body text."""
-    doc.add_paragraph(f"{{%p for p in {loop_var} %}}", style=STYLE_BODY)
+    start, end = loop_tags(key)
+    doc.add_paragraph(start, style=STYLE_BODY)
     paragraph = doc.add_paragraph(style=style)
-    paragraph.add_run("{{ p.lead }}", style=STYLE_LEAD)
-    paragraph.add_run("{{ p.body }}")
-    doc.add_paragraph("{%p endfor %}", style=STYLE_BODY)
+    paragraph.add_run(LEAD_TAG, style=STYLE_LEAD)
+    paragraph.add_run(BODY_TAG)
+    doc.add_paragraph(end, style=STYLE_BODY)
 
 
 # --- tables ---------------------------------------------------------------------------
@@ -262,22 +264,22 @@ def build_template(form: Form) -> DocxDocument:
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
-    doc.add_paragraph("{{ title }}", style=STYLE_TITLE)
+    doc.add_paragraph(VALUE_TAGS["title"], style=STYLE_TITLE)
     doc.add_paragraph("", style=STYLE_BODY)
-    _prose(doc, "text.preamble")
+    _prose(doc, "preamble")
     last = form.sections[-1]
     for section in form.sections:
         doc.add_paragraph(section.heading, style=STYLE_H1)
         # the last section stays on the page of the signature: never a page of a
         # signature alone
-        _prose(doc, f"text.{section.id}", STYLE_LAST if section is last else STYLE_BODY)
+        _prose(doc, section.id, STYLE_LAST if section is last else STYLE_BODY)
         if section.table:
             table = form.tables[section.table]
             _layout_table(doc, table)
             doc.add_paragraph("", style=STYLE_BODY)
     doc.add_paragraph("", style=STYLE_LAST)
-    doc.add_paragraph("{{ signature }}", style=STYLE_SIGNATURE)
-    doc.add_paragraph("{{ date }}", style=STYLE_SIGNATURE)
+    doc.add_paragraph(VALUE_TAGS["signature"], style=STYLE_SIGNATURE)
+    doc.add_paragraph(VALUE_TAGS["date"], style=STYLE_SIGNATURE)
     doc.core_properties.title = "政府信息公开工作年度报告"
     doc.core_properties.author = "nianbao"
     return doc

@@ -18,6 +18,8 @@ and checked against the report before it is saved.
 
 from __future__ import annotations
 
+from functools import cache
+
 from lxml import etree
 
 from nianbao.errors import Unusable, VerificationFailed
@@ -25,10 +27,12 @@ from nianbao.reading.document import read_blocks
 from nianbao.report.model import Report, chinese_date
 from nianbao.report.prose import resolve_text, split_lead
 from nianbao.sources.html import clean_text, read_html
+from nianbao.spec.form import load_form
 from nianbao.spec.page import BODY_SIZE, LINE_PITCH, TABLE_SIZE, TEXT_WIDTH, TITLE_SIZE, points
 from nianbao.spec.page import print_margins_css as _margins
 from nianbao.spec.tables import COLUMN_HEADER, DATA, GROUP_TITLE, ROW_HEADER, Area, Table
 from nianbao.spec.values import format_value
+from nianbao.writing.frame import Frame, frame_of, marked_report
 from nianbao.writing.verify import verify_read_back
 
 Element = etree._Element
@@ -126,7 +130,14 @@ def verify_page(report: Report, page: bytes) -> None:
         read = read_blocks(read_html(page))
     except Unusable as exc:
         raise VerificationFailed(report.source or "", [str(exc)]) from None
-    verify_read_back(report, read, shown=clean_text)
+    verify_read_back(report, read, _page_frame(report.form.version), shown=clean_text)
+
+
+@cache
+def _page_frame(form_version: str) -> Frame:
+    """The page's frame of fixed text (its headings), found as a template's is."""
+    marked = marked_report(load_form(form_version))
+    return frame_of(marked, read_blocks(read_html(render_html(marked).encode("utf-8"))), "网页")
 
 
 def _add(parent: Element, tag: str, text: str | None = None, **attrs: str) -> Element:
