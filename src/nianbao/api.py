@@ -19,9 +19,12 @@ from pathlib import Path
 from nianbao.checking.report import CheckResult
 from nianbao.datafile.reader import load_report
 from nianbao.datafile.writer import dump_report
+from nianbao.jobs.aggregating import Part
+from nianbao.jobs.aggregating import parts as aggregate_parts
 from nianbao.jobs.check import check_file, previous_report
 from nianbao.jobs.importing import Imported, import_report
 from nianbao.jobs.render import Outputs, Rendered, render_one, write
+from nianbao.report.aggregate import aggregate
 from nianbao.report.blank import blank_report
 from nianbao.report.model import Report
 from nianbao.report.rollover import Rollover, roll_over
@@ -31,9 +34,12 @@ __all__ = [
     "CheckResult",
     "Imported",
     "Outputs",
+    "Part",
     "Rendered",
     "Report",
     "Rollover",
+    "aggregate",
+    "aggregate_parts",
     "blank_report",
     "check_file",
     "dump_report",

@@ -374,7 +374,8 @@ def batch(folder: Path, output_dir: Path, jobs: int, force: bool, html: bool,
     record is kept (a batch that was interrupted completes the rest). --force makes all
     again. Exit 1 if any data file failed.
     """
-    from nianbao.jobs.batch import STATUS, add_pdfs, data_files, run_batch, write_summary
+    from nianbao.datafile.yamlfile import data_files
+    from nianbao.jobs.batch import STATUS, add_pdfs, run_batch, write_summary
 
     files = data_files(folder)
     if not files:
@@ -409,43 +410,55 @@ def batch(folder: Path, output_dir: Path, jobs: int, force: bool, html: bool,
 
 
 @main.command("aggregate")
-@click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--office", "office_path", required=True,
               type=click.Path(dir_okay=False, path_type=Path),
               help="The compiling body's office profile (机关信息).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The roll-up data file to write.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              help="text for people (default); json: one object naming the offices summed, "
+                   "each with its cells in brief, and the total.")
 @OFFICES_OPTION
 @_command
-def aggregate_(data: tuple[Path, ...], office_path: Path, output: Path, force: bool,
-               offices: tuple[Path, ...]) -> None:
-    """Add up (汇总) the tables of several data files (or folders of them) of one year and
-    format into one data file for the compiling body; render and check it like any other.
+def aggregate_(inputs: tuple[Path, ...], office_path: Path, output: Path, force: bool,
+               output_format: str, offices: tuple[Path, ...]) -> None:
+    """Add up (汇总) the tables of the offices' data files or published reports (.docx,
+    .html …, imported on the fly), or folders of them, of one year and format into one
+    data file for the compiling body; render and check it like any other.
 
     Tables 二, 三 and 四 and the fees are summed cell by cell; totals are derived again.
-    A data file given twice, or two of one office, is refused (it would count twice).
-    The offices summed are listed, each with its 本年新收 and 结转, on the screen and in
-    the comments of the data file written. Its prose is the standard skeleton, to be
-    written by the compiling body.
+    A file given twice, or two of one office, is refused (it would count twice); so is
+    a report file with errors (check it first). The offices summed are listed, each
+    with its 本年新收 and 结转, on the screen and in the comments of the data file
+    written. Its prose is the standard skeleton, to be written by the compiling body.
+
+    \b
+    nianbao aggregate 各单位/ --office config/offices/市政府办.yaml -o 全市-2024.yaml
     """
     from nianbao import api
     from nianbao.datafile.profiles import load_office
-    from nianbao.jobs.batch import data_files
-    from nianbao.report.aggregate import aggregate, in_brief
+    from nianbao.report.aggregate import brief, in_brief
     from nianbao.writing.output import write_atomic
 
     _expect_suffix(output, _yaml_suffixes(), "数据文件")
-    paths = [file for path in data for file in (data_files(path) if path.is_dir() else [path])]
-    reports = [api.load_report(path, list(offices)) for path in paths]
-    ref = _office_ref(office_path, output)
-    total = aggregate(reports, load_office(office_path), ref)
-    parts = [f"{in_brief(report)}（{report.source}）" for report in reports]
-    preface = [f"汇总了以下 {len(reports)} 个机关的数据：", *(f"  {part}" for part in parts)]
+    parts = api.aggregate_parts(list(inputs), output, list(offices))
+    total = api.aggregate([part.report for part in parts], load_office(office_path),
+                          _office_ref(office_path, output))
+    preface = [f"汇总了以下 {len(parts)} 个机关的数据：", *(f"  {part.line}" for part in parts)]
     write_atomic(output, api.dump_report(total, preface).encode("utf-8"), force=force)
+    if output_format == "json":
+        click.echo(json.dumps({"output": str(output), "year": total.year,
+                               "form": total.form.version,
+                               "offices": [part.as_dict() for part in parts],
+                               "total": {"office": total.office.name,
+                                         "cells": brief(total)}},
+                              ensure_ascii=False))
+        return
     for part in parts:
-        click.echo(f"  {part}")
-    click.echo(f"已汇总 {len(reports)} 份数据（{total.year}年度，"
+        click.echo(f"  {part.line}")
+    click.echo(f"已汇总 {len(parts)} 份数据（{total.year}年度，"
                f"{total.form.version} 格式）→ {output}：{in_brief(total)}")
 
 

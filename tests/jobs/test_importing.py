@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -171,3 +172,17 @@ def test_2019_reports_import_into_2019_data(tmp_path: Path, report: Report) -> N
     imported = import_report(path).report
     assert imported.form.version == "2019"
     same_report(imported, report)
+
+
+def test_a_contact_line_after_the_date_is_read_for_the_profile(workdir: Path) -> None:
+    """Offices often close with a 联系人 line below the date: it is not prose, but it is
+    where the phone number is."""
+    text = shared_example("jingdezhen-2023.txt").read_text(encoding="utf-8")
+    text = re.sub(r"电话(/传真)?[:：][0-9\-]+", "", text).rstrip("\n")
+    text += "\n景德镇市陶瓷局\n2024年1月20日\n联系人：张三　电话：0798-1234567\n"
+    (workdir / "closing.txt").write_text(text, encoding="utf-8")
+    imported = import_report(workdir / "closing.txt")
+    assert (imported.report.date.isoformat(), imported.office_fields["signature"]) == \
+        ("2024-01-20", "景德镇市陶瓷局")
+    assert imported.office_fields["phone"] == "0798-1234567"
+    assert all("联系人" not in p.text for ps in imported.report.text.values() for p in ps)

@@ -30,6 +30,13 @@ MAX_YAML_BYTES = 5 * 1024 * 1024
 YAML_SUFFIXES = (".yaml", ".yml")  # data files and office profiles
 
 
+def data_files(folder: Path) -> list[Path]:
+    """Every data file under a folder; office profiles (config/) and the batch's own
+    output are not data files."""
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in YAML_SUFFIXES
+                  and p.is_file() and "config" not in p.relative_to(folder).parts[:-1])
+
+
 class LineDict(dict[Any, Any]):
     """A mapping that remembers the line of each key (1-based)."""
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from nianbao import __version__
-from nianbao.datafile.yamlfile import YAML_SUFFIXES
+from nianbao.datafile.yamlfile import data_files
 from nianbao.errors import NianbaoError
 from nianbao.jobs.render import Outputs, Rendered, render_one, write
 from nianbao.resources import template_path
@@ -51,13 +51,6 @@ class BatchRow:
     output: str = ""
     messages: list[str] = field(default_factory=list)
     made_from: dict[str, str] = field(default_factory=dict)  # see `made_from`
-
-
-def data_files(folder: Path) -> list[Path]:
-    """Every data file under a folder; office profiles (config/) and the batch's own
-    output are not data files."""
-    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in YAML_SUFFIXES
-                  and p.is_file() and "config" not in p.relative_to(folder).parts[:-1])
 
 
 def _safe_stem(name: str) -> str:

@@ -42,13 +42,15 @@ class Imported:
     office_fields: dict[str, str]
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    guessed_year: bool = False  # no year found: last year's put in (汇总 refuses it)
 
 
 def _office_fields(read: ReadReport) -> dict[str, str]:
     fields = dict.fromkeys(ALL_FIELDS, "")
     fields["signature"] = read.signature
     fields["name"] = office_name(read)
-    prose = " ".join(p for paragraphs in read.text.values() for p in paragraphs)
+    prose = " ".join([*(p for paragraphs in read.text.values() for p in paragraphs),
+                      *read.closing])
     for key, pattern in _CONTACT.items():
         found = pattern.search(prose)
         fields[key] = found.group(1).strip() if found else ""
@@ -85,4 +87,4 @@ def import_report(path: Path) -> Imported:
     if read.title and read.title != report.full_title:
         report.title = read.title
     findings = read.findings + table_findings(read.form, read.tables)
-    return Imported(report, fields, findings, notes)
+    return Imported(report, fields, findings, notes, guessed_year=report_year(read) is None)

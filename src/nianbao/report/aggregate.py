@@ -81,9 +81,17 @@ def _each_office_once(reports: list[Report]) -> None:
 def in_brief(report: Report) -> str:
     """A report in one line, by the cells the form sums a report up with: the parts of a
     汇总 as the compiling body checks them."""
-    cells = [f"{report.form.tables[tid].describe(*cell)} "
-             f"{format_value(report.tables[tid].get(cell))}" for tid, cell in report.form.summary]
+    cells = [f"{cell['label']} {cell['value']}" for cell in brief(report)]
     return f"{report.office.name}：" + "，".join(cells)
+
+
+def brief(report: Report) -> list[dict[str, str]]:
+    """The cells the form sums a report up with, each with its table, row and column
+    ids, its official labels and its value as printed."""
+    return [{"table": tid, "row": row, "column": column,
+             "label": report.form.tables[tid].describe(row, column),
+             "value": format_value(report.tables[tid].get((row, column)))}
+            for tid, (row, column) in report.form.summary]
 
 
 def aggregate(reports: list[Report], office: Office, office_ref: str,
