@@ -12,6 +12,8 @@ is unusable (not a report, not readable, an output that exists, a missing progra
 
 from __future__ import annotations
 
+import errno
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,3 +96,39 @@ class VerificationFailed(NianbaoError):
 
     def lines(self) -> list[str]:
         return [f"{self.path}: 生成的报告未通过核对，未写出文件：{f}" for f in self.findings]
+
+
+# What an operating-system error means, by errno, in the words a clerk reads (the OS's
+# own `strerror` is English, or in the language of the machine's locale). By name: not
+# every system has every errno (Windows has no EDQUOT).
+_OS_REASONS = {
+    "ENOENT": "文件或文件夹不存在",
+    "EACCES": "没有权限（不允许读写，或正被其他程序打开）",
+    "EPERM": "没有权限（不允许读写，或正被其他程序打开）",
+    "EISDIR": "这是文件夹，不是文件",
+    "ENOTDIR": "路径中有一项不是文件夹",
+    "ENOSPC": "磁盘已满",
+    "EDQUOT": "磁盘已满（超出配额）",
+    "EROFS": "磁盘或文件夹只能读取，不能写入",
+    "EEXIST": "文件已存在",
+    "ENOTEMPTY": "文件夹不是空的",
+    "ENAMETOOLONG": "文件名太长",
+    "EBUSY": "文件正被其他程序使用",
+    "ETXTBSY": "文件正被其他程序使用",
+    "EIO": "读写磁盘时出错（磁盘或网络位置可能有问题）",
+    "EMFILE": "同时打开的文件太多",
+    "ENFILE": "同时打开的文件太多",
+    "EXDEV": "不能跨磁盘移动文件",
+    "EINVAL": "文件名或路径无效",
+    "ELOOP": "路径中的链接太多（可能循环链接）",
+}
+OS_REASONS = {getattr(errno, name): text for name, text in _OS_REASONS.items()
+              if hasattr(errno, name)}
+OS_UNKNOWN = "操作系统报告错误（错误号 {errno}）"
+
+
+def os_reason(exc: OSError, translate: Callable[[str], str] = str) -> str:
+    """What an OSError means, in Chinese (or through `translate`, whose msgids these
+    are): the one place an errno becomes words, for reads and writes alike."""
+    reason = OS_REASONS.get(exc.errno) if exc.errno is not None else None
+    return translate(reason) if reason else translate(OS_UNKNOWN).format(errno=exc.errno)

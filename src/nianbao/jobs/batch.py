@@ -29,7 +29,7 @@ from typing import Any
 
 from nianbao import __version__
 from nianbao.datafile.yamlfile import data_files
-from nianbao.errors import NianbaoError
+from nianbao.errors import NianbaoError, os_reason
 from nianbao.jobs.render import Outputs, Rendered, render_one, write
 from nianbao.resources import template_path
 from nianbao.writing.output import remove_stale_temporaries, write_atomic
@@ -107,7 +107,7 @@ def _render(data: Path, output: Path, force: bool, offices: list[Path], html: bo
     except NianbaoError as exc:
         return _failed(row, exc.lines(), record), None, False
     except OSError as exc:
-        return _failed(row, [f"{exc.filename or data}: 无法读取：{exc.strerror}"],
+        return _failed(row, [f"{exc.filename or data}: 无法读取：{os_reason(exc)}"],
                        record), None, False
     report = rendered.report
     row.office = report.office.name
@@ -174,7 +174,7 @@ def _write(row: BatchRow, rendered: Rendered | None, replace: bool) -> BatchRow:
     except NianbaoError as exc:
         return _failed(row, exc.lines())
     except OSError as exc:
-        return _failed(row, [f"{exc.filename or row.output}: 无法写入：{exc.strerror or exc}"])
+        return _failed(row, [f"{exc.filename or row.output}: 无法写入：{os_reason(exc)}"])
     return row
 
 
