@@ -63,9 +63,26 @@ def test_every_problem_of_a_profile_is_named(tmp_path: Path) -> None:
     lines = caught.value.lines()
     assert (f"{path}:3: fax：未知的键；可用的键：name（机关全称）、contact_unit（联系单位）、"
             "phone（联系电话）、address（联系地址）、signature（落款署名）、email（电子邮箱）、"
-            "postcode（邮编）、website（网站）") in lines
+            "postcode（邮编）、website（网站）、category（机关类别：部门或本级政府）") in lines
     assert f"{path}:2: phone（联系电话）：应为非空文字" in lines
     assert sum("缺少此项" in line for line in lines) == 3  # contact_unit, address, signature
+
+
+def test_a_profile_says_which_deadline_its_reports_have(tmp_path: Path) -> None:
+    """`category`: 部门 (the default: 31 January) or 本级政府 (31 March), the deadline
+    rule's categories; anything else is named, not silently taken for the default."""
+    path = tmp_path / "county.yaml"
+    path.write_text(dump_office(FIELDS), encoding="utf-8")
+    assert load_office(path).category == ""
+    text = dump_office(FIELDS | {"category": "本级政府"})
+    assert text.splitlines()[-1] == 'category: "本级政府"  # 机关类别：部门或本级政府'
+    path.write_text(text, encoding="utf-8")
+    assert load_office(path).category == "本级政府"
+    path.write_text(text.replace("本级政府", "县政府"), encoding="utf-8")
+    with pytest.raises(ProblemList) as caught:
+        load_office(path)
+    assert caught.value.lines() == [
+        f"{path}:8: category（机关类别：部门或本级政府）：“县政府”无效：应为“部门”或“本级政府”"]
 
 
 def test_profile_names_are_safe_file_names() -> None:

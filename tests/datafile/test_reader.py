@@ -67,8 +67,13 @@ def test_every_number_has_its_official_label_beside_it(workdir: Path) -> None:
 def test_negative_count_names_file_line_and_labels(workdir: Path) -> None:
     path = _edit(workdir, "（一）予以公开: {自然人: 27,", "（一）予以公开: {自然人: -1,")
     line = _line_of(path, "（一）予以公开")
+    carried = _line_of(path, "四、结转下年度继续办理")
     assert _problems(path) == [
-        f"{path}:{line}: 表三 “（一）予以公开” “自然人”：件数不能为负数（-1）"]
+        f"{path}:{line}: 表三 “（一）予以公开” “自然人”：件数不能为负数（-1）",
+        # the column's balance is still checked, with the number as typed, and says so
+        f"{path}:{carried}: 表三 “四、结转下年度继续办理” “自然人”：应为 29，实为 1"
+        "（第一项加第二项之和应等于第三项加第四项之和（本列数据的勾稽关系））"
+        "；其中 表三 “（一）予以公开” “自然人” 按填写的 -1 计算"]
 
 
 @pytest.mark.parametrize(("typed", "message"), [
@@ -183,3 +188,16 @@ def test_a_balance_that_fails_names_only_cells_the_clerk_typed(workdir: Path) ->
     lines = caught.value.lines()
     assert len(lines) == 1
     assert "表三 “四、结转下年度继续办理” “自然人”：应为 1，实为 7" in lines[0]
+
+
+def test_a_date_that_does_not_exist_is_named_as_typed(workdir: Path) -> None:
+    path = _edit(workdir, "date: 2022-01-28", "date: 2022-02-30")
+    assert _problems(path) == [f"{path}:10: date（成文日期）："
+                               "日期无效：“2022-02-30”，应如 2025-01-20"]
+
+
+def test_a_typed_total_that_is_no_number_is_one_line(workdir: Path) -> None:
+    path = _edit(workdir, "行政复议: {结果维持: 1, 结果纠正: 0, 其他结果: 2, 尚未审结: 0}",
+                 "行政复议: {结果维持: 1, 结果纠正: 0, 其他结果: 2, 尚未审结: 0, 总计: 三}")
+    line = _line_of(path, "行政复议:")
+    assert _problems(path) == [f"{path}:{line}: 表四 “行政复议/总计”：应为整数，填写的是 “三”"]

@@ -12,6 +12,7 @@ from pathlib import Path
 from nianbao.datafile.yamlfile import YAML_SUFFIXES, LineDict, load_yaml
 from nianbao.errors import Problem, ProblemList
 from nianbao.report.office import ALL_FIELDS, PROFILE_FIELDS, Office
+from nianbao.spec.form import office_categories
 from nianbao.spec.values import unprintable
 
 
@@ -83,6 +84,10 @@ def _load_office(path: Path, mtime_ns: int, size: int) -> Office:
             problems.append(Problem(path, raw.lines[key], label, "应为非空文字"))
         elif reason := unprintable(str(value)):
             problems.append(Problem(path, raw.lines[key], label, reason))
+        elif key == "category" and str(value).strip() not in office_categories():
+            # a category the deadline rule does not know would silently get the default
+            problems.append(Problem(path, raw.lines[key], label, f"“{value}”无效：应为"
+                                    + "或".join(f"“{c}”" for c in office_categories())))
     if problems:
         raise ProblemList(problems)
     values = {f.name: str(raw.get(f.name, "")).strip() for f in fields(Office) if f.name != "id"}

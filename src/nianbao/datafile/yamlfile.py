@@ -8,6 +8,7 @@ one.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,8 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
-from nianbao.errors import Problem, ProblemList
+from nianbao.datafile.slips import find_slips
+from nianbao.errors import Problem, ProblemList, os_reason
 
 MAX_YAML_BYTES = 5 * 1024 * 1024
 YAML_SUFFIXES = (".yaml", ".yml")  # data files and office profiles
@@ -77,7 +79,7 @@ def read_text(path: Path) -> str:
         raise ProblemList([Problem(path, None, "", "这是文件夹，不是数据文件")],
                           usable=False) from None
     except OSError as exc:
-        raise ProblemList([Problem(path, None, "", f"无法读取：{exc.strerror}")],
+        raise ProblemList([Problem(path, None, "", f"无法读取：{os_reason(exc)}")],
                           usable=False) from None
     try:
         return raw.decode("utf-8-sig")
@@ -190,7 +192,10 @@ def _scalar(loader: Any, event: ScalarEvent) -> Any:
     # types-PyYAML: an event's marks may be libyaml's, a node's only PyYAML's
     node = ScalarNode(tag, value, event.start_mark, event.end_mark,  # type: ignore[arg-type]
                       event.style)
-    return loader.yaml_constructors[tag](loader, node)
+    try:
+        return loader.yaml_constructors[tag](loader, node)
+    except (ValueError, OverflowError):  # 2022-02-30: no date; the reader names it as typed
+        return value
 
 
 def _unsupported(tag: str, mark: Any) -> ConstructorError:
@@ -213,52 +218,111 @@ def _resolve(loader: Any, value: str, implicit: Any) -> str:
 
 
 def load_yaml(path: Path) -> Any:
-    """Parse a YAML file into LineDict/LineList values; errors become Problems."""
+    """Parse a YAML file into LineDict/LineList values; errors become Problems (a typing
+    slip too: an office profile has no reader to go on with)."""
+    value, slips = read_yaml(path)
+    if slips:
+        raise ProblemList(slips)
+    return value
+
+
+def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
+    """A hand-typed YAML file's values and its typing slips (slips.py), each an error at
+    its line; the values are those of the text with the slips corrected, so a reader
+    can go on and report every other problem of the file in the same run. A YAML error
+    left after the corrections raises, without a second line for a slip it follows."""
     text = read_text(path)
+    repaired, found = find_slips(text)
+    slips = [Problem(path, s.line, "", s.message) for s in found]
     try:
-        return parse_yaml(text)
+        return parse_yaml(repaired), slips
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        reason = f"YAML 格式错误：{_yaml_reason(exc.problem or str(exc), text, mark)}"
-        raise ProblemList([Problem(path, line, "", reason)]) from None
+        said = _yaml_reason(exc.problem or str(exc), exc.context or "", repaired, mark)
+        reason = f"YAML 格式错误：{said}"
+        problem = Problem(path, line, "", reason)
     except yaml.reader.ReaderError as exc:
-        line = text[: exc.position].count("\n") + 1
+        line = repaired[: exc.position].count("\n") + 1
         reason = f"含有不允许的控制字符（U+{exc.character:04X}），请删除"
-        raise ProblemList([Problem(path, line, "", f"YAML 格式错误：{reason}")]) from None
-    except yaml.YAMLError as exc:
-        raise ProblemList([Problem(path, None, "", f"YAML 格式错误：{exc}")]) from None
+        problem = Problem(path, line, "", f"YAML 格式错误：{reason}")
+    except yaml.YAMLError:
+        line = None
+        problem = Problem(path, None, "", f"YAML 格式错误：{_GENERIC}")
+    if line is not None and any(abs(line - (s.line or 0)) <= 1 for s in slips):
+        raise ProblemList(slips) from None  # the YAML error is the slip's echo
+    raise ProblemList([*slips, problem]) from None
 
 
-# PyYAML's and libyaml's wording of a problem -> what a clerk is told
+_GENERIC = "这一行的写法无法识别，请对照示例检查冒号（半角“: ”）、缩进（半角空格）、引号和括号"
+# PyYAML's and libyaml's wording of a problem -> what a clerk is told; first match wins
 _REASONS = {
-    "could not find expected ':'": "缺少冒号“:”",
+    "could not find expected ':'": "缺少半角冒号“:”（键与值之间应为“: ”）",
+    "expected ':'": "缺少半角冒号“:”（键与值之间应为“: ”）",
     "mapping values are not allowed": "这里不能出现冒号（值中含“: ”时请加引号）",
-    "found character that cannot start any token": "有不能出现在这里的字符"
-                                                   "（以 @ ` 等开头的值请加引号）",
+    "found unexpected ':'": "这里不能出现冒号（值中含“:”时请加引号）",
+    "mapping keys are not allowed": "这里不能出现“?”（以“?”开头的值请加引号）",
+    "block sequence entries are not allowed": "这里不能出现“- ”（段落应另起一行，以“- ”开头）",
+    "cannot start any token": "有不能出现在这里的字符（以 @ ` 等开头的值请加引号）",
     "found undefined alias": "不允许使用 YAML 别名",
+    "anchor": "以“&”或“*”开头的值请加引号（不允许使用 YAML 锚点和别名）",
+    "alias": "以“&”或“*”开头的值请加引号（不允许使用 YAML 锚点和别名）",
     "but found another document": "只能有一个文档（不要用“---”分成几段）",
+    "document start": "这里有多余的内容（括号多了，或缩进不一致）",
+    "DOCUMENT-": "这里有多余的内容（括号多了，或缩进不一致）",
+    "STREAM-END": "这里有多余的内容（括号多了，或缩进不一致）",
+    "document indicator": "行首的“---”或“...”不能写在引号中间",
+    "document separator": "行首的“---”或“...”不能写在引号中间",
     "expected <block end>, but found": "缩进不一致",
     "did not find expected key": "缩进不一致或缺少“-”",
     "did not find expected '-' indicator": "缩进不一致或缺少“-”",
     "did not find expected ',' or ']'": "方括号“[”未闭合",
+    "expected ',' or ']'": "方括号“[”未闭合",
     "did not find expected ',' or '}'": "花括号“{”未闭合",
+    "expected ',' or '}'": "花括号“{”未闭合",
+    "node content": "这里缺少值（检查逗号、冒号和括号）",
+    "expected SCALAR": "这里缺少值（检查逗号、冒号和括号）",
     "found unexpected end of stream": "文件意外结束（引号或括号未闭合）",
-    "found unknown escape character": "双引号中有无效的转义字符（\\）",
+    "escape": "双引号中有无效的转义字符（\\），请改用单引号或删去“\\”",
+    "hexadecimal": "双引号中有无效的转义字符（\\），请改用单引号或删去“\\”",
+    "hexdecimal": "双引号中有无效的转义字符（\\），请改用单引号或删去“\\”",
     "control characters are not allowed": "含有不允许的控制字符",
+    "invalid Unicode character": "含有不允许的控制字符",
+    "unacceptable character": "含有不允许的控制字符",
+    "UTF-": "文件不是 UTF-8 编码（可能是 GBK），请用记事本“另存为 UTF-8”后再试",
+    "octet": "文件不是 UTF-8 编码（可能是 GBK），请用记事本“另存为 UTF-8”后再试",
+    "input is too long": "文件过大，不是数据文件",
+    "tag": "以“!”开头的值请加引号（不支持 YAML 标签）",
+    "'!'": "以“!”开头的值请加引号（不支持 YAML 标签）",
+    "URI": "以“!”开头的值请加引号（不支持 YAML 标签）",
+    "directive": "以“%”开头的行不是数据（请删去，或给值加引号）",
+    "incompatible": "以“%”开头的行不是数据（请删去，或给值加引号）",
+    "version number": "以“%”开头的行不是数据（请删去，或给值加引号）",
+    "block scalar": "“|”或“>”之后的写法有误（段落请直接写在“- ”后面）",
+    "indentation indicator": "“|”或“>”之后的写法有误（段落请直接写在“- ”后面）",
+    "chomping": "“|”或“>”之后的写法有误（段落请直接写在“- ”后面）",
+    "comment or line break": "这里应换行，或以空格加“#”开始注释",
+    "whitespace": "这里应有空格或换行（“: ”“- ”“#”前后要有空格）",
+    "expected ' '": "这里应有空格或换行（“: ”“- ”“#”前后要有空格）",
     # libyaml 0.2.6's scanner has a depth limit of its own, which fires on its lookahead
     # before the builder's; the clerk reads the same line either way
     "exceeded maximum nesting depth": f"嵌套超过 {MAX_DEPTH} 层",
 }
 
 
-def _yaml_reason(problem: str, text: str, mark: Any) -> str:
+def _yaml_reason(problem: str, context: str, text: str, mark: Any) -> str:
+    """A YAML error's reason in Chinese. The builder's own reasons are Chinese already;
+    PyYAML's and libyaml's are English (a context, "while scanning an anchor", says
+    what was being read) and are never shown as they are."""
+    if re.search("[\u4e00-\u9fff]", problem):
+        return problem  # the builder's own
+    problem = f"{problem} ({context})"
     if (mark is not None and _char_at(text, mark) == "\t") or "tab" in problem:
         return "不能用 Tab 缩进，请改用空格"
     for english, chinese in _REASONS.items():
         if english in problem:
             return chinese
-    return problem
+    return problem if not re.search("[A-Za-z]{2,}", problem) else _GENERIC
 
 
 def _char_at(text: str, mark: Any) -> str:
