@@ -27,6 +27,7 @@ from nianbao.jobs.render import Outputs, Rendered, render_one, write
 from nianbao.report.aggregate import aggregate
 from nianbao.report.blank import blank_report
 from nianbao.report.model import Report
+from nianbao.report.office import Office
 from nianbao.report.rollover import Rollover, roll_over
 from nianbao.spec.form import form_for_year, load_form
 
@@ -71,6 +72,8 @@ def render_html(report: Report) -> bytes:
     return render_page(report)
 
 
-def import_file(path: Path) -> Imported:
-    """A published report (.docx, .html, copied .txt) as a report and an office profile."""
-    return import_report(path)
+def import_file(path: Path, office: Office | None = None) -> Imported:
+    """A published report (.docx, .html, copied .txt) as a report and an office profile;
+    with `office`, the profile its data file will name (standard paragraphs are matched
+    as that profile prints them)."""
+    return import_report(path, office)

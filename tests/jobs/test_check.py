@@ -431,3 +431,21 @@ def test_the_likely_mistyped_cell_is_named_first(workdir: Path, pingtan: Report)
     assert {k: suspect[k] for k in ("rule", "table", "row", "column", "expected", "found")} == {
         "rule": "C1", "table": "表三", "row": "（一）予以公开", "column": "自然人",
         "expected": "27", "found": "28"}
+
+
+def test_the_deadline_is_the_one_of_the_body_named(workdir: Path) -> None:
+    """A 本级政府's compiled report dated in March is in time only when check is told
+    what body published it (a document does not say)."""
+    text = (workdir / "pingtan-2021.yaml").read_text(encoding="utf-8")
+    (workdir / "march.yaml").write_text(text.replace("date: 2022-01-28", "date: 2022-03-10"),
+                                        encoding="utf-8")
+    assert CliRunner().invoke(main, ["render", "march.yaml"]).exit_code == 0
+    as_department = CliRunner().invoke(main, ["check", "march.docx"])
+    assert as_department.exit_code == 0  # a warning, not an error
+    assert "march.docx: 警告 [D2] 成文日期2022年3月10日晚于《条例》第四十九条规定的公开期限" \
+           "2022年1月31日" in as_department.output
+    as_government = CliRunner().invoke(main, ["check", "march.docx", "--category", "本级政府"])
+    assert as_government.exit_code == 0 and "[D2]" not in as_government.output
+    wrong = CliRunner().invoke(main, ["check", "march.docx", "--category", "政府"])
+    assert wrong.exit_code == 2
+    assert "--category：应为 部门、本级政府 之一，不是“政府”" in wrong.output

@@ -8,14 +8,14 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from handmade import handmade_report
-from helpers import paragraphs, same_report, shared_example, tables
+from helpers import paragraphs, same_report, shared_example, tables, texts
 from hypothesis import HealthCheck, given, settings
 from strategies import reports
 
 from nianbao.cli import main
 from nianbao.datafile.reader import load_report
 from nianbao.jobs.importing import import_report
-from nianbao.report.model import Report
+from nianbao.report.model import Paragraph, Report
 from nianbao.writing.document import compiled_template, render_report
 
 
@@ -57,6 +57,8 @@ def test_import_writes_the_office_profile_it_finds(workdir: Path) -> None:
         'address: "平潭综合实验区北厝金井湾片区管委会大楼主楼14层"  # 联系地址',
         'signature: "平潭综合实验区管理委员会"  # 落款署名',
         'postcode: "350400"  # 邮编',
+        'website: "平潭综合实验区党工委管委会政府门户网站（www.pingtan.gov.cn）'
+        '的“政府信息公开专栏”"  # 网站',
     ]
     same_report(load_report(workdir / "import" / "2021.yaml"),
                  load_report(workdir / "pingtan-2021.yaml"))
@@ -141,7 +143,8 @@ def _published_page(docx: Path) -> bytes:
     body = []
     for block in document_blocks(docx):
         if isinstance(block, ParagraphBlock):
-            body.append(f"&nbsp;&nbsp;{block.text}<br>")
+            # the title set on two lines in Word: on the page, two lines of one paragraph
+            body.append("&nbsp;&nbsp;" + block.text.replace("\n", "<br>") + "<br>")
             continue
         rows = []
         for row in block.grid.rows:
@@ -186,3 +189,122 @@ def test_a_contact_line_after_the_date_is_read_for_the_profile(workdir: Path) ->
         ("2024-01-20", "景德镇市陶瓷局")
     assert imported.office_fields["phone"] == "0798-1234567"
     assert all("联系人" not in p.text for ps in imported.report.text.values() for p in ps)
+
+
+_EDITED = "本年度共收到政府信息公开申请5件，上年结转2件，办结4件，结转下年度继续办理3件。另有咨询。"
+_OTHER_NUMBERS = "本年度共收到政府信息公开申请6件，上年结转2件，办结4件，结转下年度继续办理3件。"
+# what the clerk typed into the skeleton of `nianbao new`: numbers that make the standard
+# paragraphs say something, a fee (the report's tables do not carry it), and paragraphs
+# that read like standard ones but are not
+_FILLED = {
+    "一、本年新收政府信息公开申请数量: {自然人: 0": "一、本年新收政府信息公开申请数量: {自然人: 5",
+    "二、上年结转政府信息公开申请数量: {自然人: 0": "二、上年结转政府信息公开申请数量: {自然人: 2",
+    "（一）予以公开: {自然人: 0": "（一）予以公开: {自然人: 4",
+    "四、结转下年度继续办理: {自然人: 0": "四、结转下年度继续办理: {自然人: 3",
+    "行政复议: {结果维持: 0": "行政复议: {结果维持: 1",
+    "发出收费通知件数: 0": "发出收费通知件数: 1",
+    "实际收取金额（元）: 0": "实际收取金额（元）: 20",
+    "  problems:  # 五、存在的主要问题及改进情况\n    - 【待填写】": (
+        "  problems:  # 五、存在的主要问题及改进情况\n"
+        f"    - {_EDITED}\n    - {_OTHER_NUMBERS}"),
+}
+
+
+def test_standard_paragraphs_come_back_standard(workdir: Path) -> None:
+    """A report nianbao made from standard paragraphs imports into `- standard:` entries
+    still tied to the tables, and renders again into the same document; a paragraph that
+    only resembles one (edited, other numbers) stays the clerk's text."""
+    profile = workdir / "config" / "offices" / "pingtan.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8") + 'email: "pzxxgkb@163.com"\n',
+                       encoding="utf-8")
+    assert _invoke("new", "--office", "config/offices/pingtan.yaml", "--year", "2024",
+                   "-o", "x.yaml")[0] == 0
+    data = (workdir / "x.yaml").read_text(encoding="utf-8")
+    for old, new in _FILLED.items():
+        assert old in data
+        data = data.replace(old, new, 1)
+    (workdir / "x.yaml").write_text(data, encoding="utf-8")
+    code, output = _invoke("render", "x.yaml")
+    assert code == 0, output
+    (workdir / "import").mkdir()
+    code, output = _invoke("import", "x.docx", "-o", "import/y.yaml")
+    assert code == 0, output
+    imported = load_report(workdir / "import" / "y.yaml")
+    # every contact field the standard paragraph printed is in the profile written
+    office = imported.office
+    assert (office.website, office.postcode, office.email) == (
+        "平潭综合实验区党工委管委会政府门户网站（www.pingtan.gov.cn）的“政府信息公开专栏”",
+        "350400", "pzxxgkb@163.com")
+    assert {key: [p.standard for p in ps if p.standard] for key, ps in imported.text.items()
+            if any(p.standard for p in ps)} == {
+        "preamble": ["opening"], "overview": ["period_contact", "requests"],
+        "appeals": ["appeals"]}
+    # the fee is not in the tables an import reads: its paragraph is text, as printed
+    assert imported.text["other"] == [
+        Paragraph(text="本年度共发出收费通知1件，收取信息处理费20元。")]
+    assert [p.text for p in imported.text["problems"]] == [_EDITED, _OTHER_NUMBERS]
+    assert "    - {standard: period_contact}  # 标准段落：统计期限和联系方式" in \
+        (workdir / "import" / "y.yaml").read_text(encoding="utf-8")
+    code, output = _invoke("render", "import/y.yaml", "-o", "y.docx")
+    assert code == 0, output
+    assert paragraphs(workdir / "y.docx") == paragraphs(workdir / "x.docx")
+    assert [texts(g) for g in tables(workdir / "y.docx")] == \
+        [texts(g) for g in tables(workdir / "x.docx")]
+    # the web page nianbao makes of it imports the same way
+    assert _invoke("render", "x.yaml", "--html", "-o", "x.html")[0] == 0
+    assert _invoke("import", "x.html", "-o", "import/page.yaml")[0] == 0
+    assert load_report(workdir / "import" / "page.yaml").text == imported.text
+    # with another office's profile (`import --office`) the paragraphs that print the
+    # office say something else: they stay text, the ones of the tables do not
+    from nianbao.datafile.profiles import load_office
+
+    other = load_office(workdir / "config" / "offices" / "jingdezhen-taoci.yaml")
+    again = import_report(workdir / "x.docx", other).report
+    assert again.office == other
+    assert [(key, p.standard) for key, ps in again.text.items() for p in ps if p.standard] == [
+        ("overview", "requests"), ("appeals", "appeals")]
+
+
+def test_a_paragraph_is_standard_after_the_readers_whitespace_rule(tmp_path: Path) -> None:
+    """Lines of a paragraph stripped and joined, as the data file reader keeps text."""
+    from strategies import OFFICE
+
+    from nianbao.jobs.importing import _standard_again
+    from nianbao.report.blank import blank_report
+    from nianbao.spec.form import load_form
+
+    report = blank_report(load_form("2021"), OFFICE, "x", 2024)
+    report.text = {"other": [Paragraph(text=" 本年度未收取\n  信息处理费。 "),
+                             Paragraph(text="本年度未收取 信息处理费。")]}
+    _standard_again(report)
+    assert report.text["other"] == [Paragraph(standard="fees"),
+                                    Paragraph(text="本年度未收取 信息处理费。")]
+
+
+def test_every_contact_field_the_report_prints_is_kept(tmp_path: Path) -> None:
+    text = shared_example("jingdezhen-2023.txt").read_text(encoding="utf-8").replace(
+        "电子邮箱:tcsyqgwb@163.com。", "电子邮箱:tcsyqgwb@163.com；邮编：333000；"
+        "网址：http://www.jdz.gov.cn/tcsyq。")
+    (tmp_path / "r.txt").write_text(text, encoding="utf-8")
+    fields = import_report(tmp_path / "r.txt").office_fields
+    assert (fields["email"], fields["postcode"], fields["website"]) == (
+        "tcsyqgwb@163.com", "333000", "http://www.jdz.gov.cn/tcsyq")
+    (tmp_path / "r.txt").write_text(text.replace("网址：http://www.jdz.gov.cn/tcsyq",
+                                                 "网站：全年更新信息"), encoding="utf-8")
+    assert import_report(tmp_path / "r.txt").office_fields["website"] == ""
+
+
+def test_import_with_an_office_profile_matches_its_standard_paragraphs(workdir: Path) -> None:
+    """With --office, the data file names that profile, none is written, and paragraphs
+    come back standard where that profile prints them the same."""
+    assert _invoke("new", "--office", "pingtan", "--year", "2024", "-o", "x.yaml")[0] == 0
+    assert _invoke("render", "x.yaml")[0] == 0
+    code, output = _invoke("import", "x.docx", "-o", "again.yaml", "--office", "pingtan")
+    assert code == 0, output
+    written = (workdir / "again.yaml").read_text(encoding="utf-8")
+    assert "office: pingtan" in written and "{standard: opening}" in written
+    assert not (workdir / "config" / "offices" / "平潭综合实验区.yaml").exists()
+    code, output = _invoke("import", "x.docx", "-o", "other.yaml", "--office", "无此机关")
+    assert code == 2
+    assert "--office：找不到机关信息“无此机关”" in output
+    assert not (workdir / "other.yaml").exists()

@@ -1,5 +1,6 @@
 """Every rule applied to a report as a document says it: structure and labels (from the
-reader), tables, prose, draft marks, and across years when last year's tables are given."""
+reader), tables, prose, draft marks, the 成文日期, and across years when last year's
+tables are given."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nianbao.checking.dates import date_findings
 from nianbao.checking.prose import draft_findings, prose_findings
 from nianbao.checking.tables import suspect_findings, table_findings
 from nianbao.checking.years import year_findings
-from nianbao.reading.identity import office_name, report_year
+from nianbao.reading.identity import office_name, report_date, report_year
 from nianbao.reading.model import ReadReport
 from nianbao.spec.findings import ERROR, WARNING, Finding
 from nianbao.spec.form import Form
@@ -63,13 +65,17 @@ class CheckResult:
         return data
 
 
-def check_read(read: ReadReport, previous: Previous | None = None) -> list[Finding]:
-    """Every finding on a report read from a document, errors first."""
+def check_read(read: ReadReport, previous: Previous | None = None, *,
+               category: str = "") -> list[Finding]:
+    """Every finding on a report read from a document, errors first. `category`: the
+    office profile's (部门, 本级政府) for the deadline of the 成文日期; a document does
+    not say it, so "" takes the form's default."""
     findings = read.findings + table_findings(read.form, read.tables)
     suspects = suspect_findings(read.form, read.tables)
     findings += prose_findings(read.form, read.text, read.tables)
     findings += draft_findings([read.title, *(p for ps in read.text.values() for p in ps),
                                 read.signature])
+    findings += date_findings(read.form, report_year(read), report_date(read), category)
     if previous is not None:
         misfits = fit_findings(read, previous)
         findings += misfits or year_findings(read.form, read.tables, previous.form,

@@ -12,8 +12,9 @@ from nianbao.reading.document import read_file
 from nianbao.reading.identity import office_name, report_year
 
 
-def check_file(path: Path, previous: Previous | None = None) -> CheckResult:
-    """Every finding on one report file: structure, table rules, prose, across years."""
+def check_file(path: Path, previous: Previous | None = None, category: str = "") -> CheckResult:
+    """Every finding on one report file: structure, table rules, prose, across years,
+    the 成文日期 (`category`: the publishing body's kind, for its deadline)."""
     result = CheckResult(Path(path))
     try:
         read = read_file(path)
@@ -21,7 +22,7 @@ def check_file(path: Path, previous: Previous | None = None) -> CheckResult:
         result.unusable = str(exc)
         return result
     result.form = read.form.version
-    result.findings = check_read(read, previous)
+    result.findings = check_read(read, previous, category=category)
     return result
 
 

@@ -46,8 +46,11 @@ class Rendered:
 def render_one(data: Path, outputs: Outputs, offices: list[Path] | None = None) -> Rendered:
     """A data file's documents, each read back and checked, with its warnings; raises
     a NianbaoError (ProblemList for the data, VerificationFailed, TemplateProblem)."""
-    report = load_report(data, offices)
-    return render_report_outputs(report, outputs)
+    read_warnings: list[Problem] = []  # typing slips read as what they plainly mean
+    report = load_report(data, offices, warnings=read_warnings)
+    rendered = render_report_outputs(report, outputs)
+    rendered.warnings[:0] = [str(p) for p in read_warnings]
+    return rendered
 
 
 def render_report_outputs(report: Report, outputs: Outputs) -> Rendered:
@@ -74,7 +77,10 @@ def write(rendered: Rendered, *, force: bool = False) -> None:
 
 def warnings(report: Report) -> list[str]:
     """What a clerk must look at before publishing: office fields and paragraphs that
-    still carry a draft mark, numbers in the text that the tables contradict."""
+    still carry a draft mark, numbers in the text that the tables contradict, a
+    成文日期 out of the year after or past the office's deadline (D1, D2)."""
+    from nianbao.checking.dates import date_findings
+
     source, found = report.source or "", []
     for mark in draft_marks():
         message = f"警告：{draft_message(mark)}"
@@ -86,5 +92,6 @@ def warnings(report: Report) -> list[str]:
             found += [str(Problem(source, p.line, where, message))
                       for p in paragraphs if p.text and mark in p.text]
     found += [f"{source}: 警告 [{f.rule}] {f.message}"
-              for f in prose_findings(report.form, resolve_text(report), report.tables)]
+              for f in prose_findings(report.form, resolve_text(report), report.tables)
+              + date_findings(report.form, report.year, report.date, report.office.category)]
     return found

@@ -12,7 +12,10 @@ PROFILE_FIELDS = {
     "address": "联系地址",
     "signature": "落款署名",
 }
-OPTIONAL_FIELDS = {"email": "电子邮箱", "postcode": "邮编", "website": "网站"}
+# `category`: which deadline of 条例 第四十九条 the office's report has (the values and
+# the default, 部门, are the deadline rule's in config/forms/)
+OPTIONAL_FIELDS = {"email": "电子邮箱", "postcode": "邮编", "website": "网站",
+                   "category": "机关类别：部门或本级政府"}
 ALL_FIELDS = PROFILE_FIELDS | OPTIONAL_FIELDS
 
 
@@ -27,3 +30,4 @@ class Office:
     email: str = ""
     postcode: str = ""
     website: str = ""
+    category: str = ""  # "" is the deadline rule's default (部门)

@@ -17,12 +17,15 @@ from nianbao.resources import read_config
 from nianbao.spec.rules import (
     AcrossYearRule,
     BalanceRule,
+    DateRule,
+    DeadlineRule,
     Equation,
     ProseRule,
     Rule,
     SumRule,
     TableValues,
     TypeRule,
+    build_date_rule,
     build_prose_rule,
     build_rule,
     cell_ref,
@@ -58,6 +61,7 @@ class Form:
     prose: tuple[ProseRule, ...] = ()  # P1–P7: numbers quoted in the text against the cells
     summary: tuple[tuple[str, CellKey], ...] = ()  # (table id, cell): a report in brief
     equations_of: dict[str, tuple[Equation, ...]] = field(default_factory=dict, compare=False)
+    dates: tuple[DateRule, ...] = ()  # D1, D2: the 成文日期 against the year and the deadline
 
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)
@@ -134,11 +138,20 @@ def load_form(version: str) -> Form:
                 years.get("to"), sections, tables, rules,
                 tuple(r for r in across if isinstance(r, AcrossYearRule)),
                 tuple(build_prose_rule(r, tables) for r in raw.get("prose", ())),
-                tuple(cell_ref(ref, tables) for ref in raw.get("summary", ())), equations)
+                tuple(cell_ref(ref, tables) for ref in raw.get("summary", ())), equations,
+                tuple(build_date_rule(r) for r in raw.get("dates", ())))
 
 
 def forms() -> tuple[Form, ...]:
     return tuple(load_form(version) for version in FORM_VERSIONS)
+
+
+def office_categories() -> tuple[str, ...]:
+    """What an office profile's `category` may say: the kinds of publishing body the
+    forms' deadline rules know (部门, 本级政府), in the order the form file gives them."""
+    found = [d.category for form in forms() for rule in form.dates
+             if isinstance(rule, DeadlineRule) for d in rule.deadlines]
+    return tuple(dict.fromkeys(found))
 
 
 def report_years() -> range:

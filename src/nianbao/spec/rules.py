@@ -8,11 +8,14 @@ data-file reader derives the totals a clerk need not type and reports a clerk's 
 that do not balance, the checker reports cells that break them, rollover balances a
 draft. Across-year rules (`CarryRule`, `StockRule`, `RollforwardRule`) say what this
 year's cell should be given last year's report, once, for the checker and for rollover.
-`ProseRule`s tie numbers quoted in the text to cells.
+`ProseRule`s tie numbers quoted in the text to cells. `DateYearRule` and
+`DeadlineRule` (D1, D2) tie the 成文日期 to the report year and to the deadline of
+条例 第四十九条.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -215,6 +218,66 @@ class ProseRule(Rule):
     def contradicts(self) -> bool:
         """Whether the rule is a statement the cells contradict, not a quoted number."""
         return self.above is not None
+
+
+@dataclass(frozen=True)
+class DateYearRule(Rule):
+    """D1: the report is dated in the year `years_after` its report year (the
+    statistics period ends on 31 December; a report is written after it)."""
+
+    years_after: int = 1
+
+    def expected_year(self, year: int) -> int:
+        return year + self.years_after
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The last day one kind of publishing body may date its report: month and day of
+    the year after the report year; `note` says whose deadline it is, in Chinese."""
+
+    category: str
+    month: int
+    day: int
+    note: str
+
+    def date(self, year: int) -> dt.date:
+        return dt.date(year + 1, self.month, self.day)
+
+
+@dataclass(frozen=True)
+class DeadlineRule(Rule):
+    """D2: the 成文日期 no later than the deadline of the body that publishes the
+    report (a 部门's by 31 January, a 本级政府's compiled report by 31 March); the
+    office profile's `category` says which, `default` where it says nothing."""
+
+    deadlines: tuple[Deadline, ...] = ()
+    default: str = ""
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return tuple(d.category for d in self.deadlines)
+
+    def deadline(self, category: str) -> Deadline:
+        by_category = {d.category: d for d in self.deadlines}
+        return by_category.get(category) or by_category[self.default]
+
+
+DateRule = DateYearRule | DeadlineRule
+
+
+def build_date_rule(raw: dict[str, Any]) -> DateRule:
+    """A date rule of a form file: `year` (D1) or `deadline` (D2, its deadlines keyed by
+    the office category they apply to)."""
+    if raw["kind"] == "year":
+        return DateYearRule(raw["id"], raw["message"], raw.get("years_after", 1))
+    if raw["kind"] == "deadline":
+        deadlines = tuple(Deadline(category, d["month"], d["day"], d["note"])
+                          for category, d in raw["deadlines"].items())
+        if raw["default"] not in {d.category for d in deadlines}:
+            raise ValueError(f"rule {raw['id']}: default {raw['default']} has no deadline")
+        return DeadlineRule(raw["id"], raw["message"], deadlines, raw["default"])
+    raise ValueError(f"unknown rule {raw['id']}: {raw['kind']}")
 
 
 _KINDS: dict[str, type[Rule]] = {
