@@ -13,6 +13,7 @@ from copy import deepcopy
 import docx
 from docx.oxml import OxmlElement
 from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
 
 # table 三 of the real 2021 report of 平潭 (shared/examples/pingtan-2021.txt), by row
 # label as a clerk typed it: half-width brackets in places, a space inside a label
@@ -49,11 +50,13 @@ HEADINGS = ["一、总体情况", "二、主动公开政府信息情况", "三�
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
-def split_runs(cell: _Cell, text: str) -> None:
+def split_runs(cell: _Cell | Paragraph, text: str, bold: bool = False) -> None:
     """Write text in two-character runs, as Word does after editing and spell-checking."""
-    paragraph = cell.paragraphs[0]
+    paragraph = cell if isinstance(cell, Paragraph) else cell.paragraphs[0]
     for i in range(0, len(text), 2):
-        paragraph.add_run(text[i:i + 2])
+        run = paragraph.add_run(text[i:i + 2])
+        if bold:
+            run.bold = True
 
 
 def _fill(table: Table, row: int, col: int, text: str) -> None:
@@ -83,22 +86,48 @@ def wrap_in_content_control(cell: _Cell) -> None:
     content.append(tc)
 
 
-def _table_two(document: docx.Document) -> None:
-    rows = [
-        ["第二十条第（一）项"], ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
-        ["规章", "0", "0", "0"], ["行政规范性文件", "69", "3", "665"],
-        ["第二十条第（五）项"], ["信息内容", "本年处理决定数量"], ["行政许可", "2293"],
-        ["第二十条第（六）项"], ["信息内容", "本年处理决定数量"], ["行政处罚", "1282"],
-        ["行政强制", "42"], ["第二十条第（八）项"], ["信息内容", "本年收费金额（单位：万元）"],
-        ["行政事业性收费", "24252.311082"],
-    ]
-    table = document.add_table(rows=len(rows), cols=4)
+# table 二 of the same report, group by group: (title, header row, data rows)
+T2 = [
+    ("第二十条第（一）项", ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+     [["规章", "0", "0", "0"], ["行政规范性文件", "69", "3", "665"]]),
+    ("第二十条第（五）项", ["信息内容", "本年处理决定数量"], [["行政许可", "2293"]]),
+    ("第二十条第（六）项", ["信息内容", "本年处理决定数量"],
+     [["行政处罚", "1282"], ["行政强制", "42"]]),
+    ("第二十条第（八）项", ["信息内容", "本年收费金额（单位：万元）"],
+     [["行政事业性收费", "24252.311082"]]),
+]
+# how table 二 is drawn: one table with title rows (the official layout); or one small
+# table per group under a bold title paragraph; or with the title in the small table's
+# first row, merged across; or under bold titles with no header row after the first
+TABLE_TWO_LAYOUTS = ("rows", "paragraphs", "inside", "headerless")
+
+
+def _table_two(document: docx.Document, layout: str = "rows") -> None:
+    if layout == "rows":
+        rows = [row for title, header, data in T2 for row in [[title], header, *data]]
+        _table_rows(document.add_table(rows=len(rows), cols=4), rows)
+        return
+    for i, (title, header, data) in enumerate(T2):
+        if layout == "inside":
+            if i:  # Word joins two tables that touch: a clerk leaves a blank line
+                document.add_paragraph()
+            rows = [[title], header, *data]
+        else:
+            split_runs(document.add_paragraph(), title, bold=True)
+            rows = [header, *data] if i == 0 or layout == "paragraphs" else data
+        _table_rows(document.add_table(rows=len(rows), cols=len(header)), rows)
+
+
+def _table_rows(table: Table, rows: list[list[str]]) -> None:
+    """Rows of texts into a table: one text spans the row, two put the value across
+    what is left (the official layout), more fill a cell each."""
+    width = len(table.columns)
     for r, cells in enumerate(rows):
         if len(cells) == 1:
-            _merge(table, r, 0, r, 3, cells[0])
-        elif len(cells) == 2:
+            _merge(table, r, 0, r, width - 1, cells[0])
+        elif len(cells) == 2 and width > 2:
             _fill(table, r, 0, cells[0])
-            _merge(table, r, 1, r, 3, cells[1])
+            _merge(table, r, 1, r, width - 1, cells[1])
         else:
             for c, text in enumerate(cells):
                 _fill(table, r, c, text)
@@ -155,8 +184,9 @@ def _table_four(document: docx.Document, values: list[int]) -> None:
 
 def handmade_report(t3: list | None = None, t4: list[int] | None = None, *,
                     full_width: bool = True, split_table: bool = True,
-                    prose: list[str] | None = None) -> bytes:
-    """A 2021-format report .docx made by hand; returns its bytes."""
+                    prose: list[str] | None = None, table_two: str = "rows") -> bytes:
+    """A 2021-format report .docx made by hand, table 二 drawn as `table_two` (one of
+    TABLE_TWO_LAYOUTS); returns its bytes."""
     document = docx.Document()
     document.add_paragraph("平潭综合实验区2021年度政府信息公开工作年度报告")
     document.add_paragraph("根据《中华人民共和国政府信息公开条例》编制本报告。")
@@ -168,8 +198,9 @@ def handmade_report(t3: list | None = None, t4: list[int] | None = None, *,
             for text in prose or ["本年度全区共收到70件申请，办结69件，1件结转下年度继续办理。"]:
                 document.add_paragraph(text)
         if i == 1:
-            _table_two(document)
+            _table_two(document, table_two)
         if i == 2:
+            first_of_three = len(document.tables)
             if split_table:  # a page break inside the table: two tables, header repeated
                 first = _table_three(document, rows[:12], digits)
                 document.add_paragraph().add_run().add_break(docx.enum.text.WD_BREAK.PAGE)
@@ -177,7 +208,7 @@ def handmade_report(t3: list | None = None, t4: list[int] | None = None, *,
                 del first, second
             else:
                 _table_three(document, rows, digits)
-            wrap_in_content_control(document.tables[1].cell(5, 3))
+            wrap_in_content_control(document.tables[first_of_three].cell(5, 3))
         if i == 3:
             _table_four(document, t4 or T4)
     document.add_paragraph("2021年，无收取信息处理费情况。")

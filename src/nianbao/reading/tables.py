@@ -2,7 +2,9 @@
 tree in the header (as many parents as distinguish a column: table 四's three 总计),
 row labels on the left, table 二's title rows naming the group. Tolerates what clerks
 produce: spaces inside labels (总  计), line breaks in cells, a table split in two with
-the header repeated, extra rows (a warning, never read)."""
+the header repeated, extra rows (a warning, never read), a group of table 二 with no
+header row (read in the official column order when its cells are exactly as many as
+its columns, with a warning)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from nianbao.sources.blocks import Grid
 from nianbao.spec.findings import ERROR, WARNING
 from nianbao.spec.labels import normalize_label as _norm
 from nianbao.spec.rules import TableValues
-from nianbao.spec.tables import Column, Row, Table
+from nianbao.spec.tables import Column, Group, Row, Table
 from nianbao.spec.values import parse_cell_text
 
 
@@ -158,12 +160,25 @@ def missing_rows(report: ReadReport, table: Table, values: TableValues) -> None:
                            f"{table.key}缺少“{row.full_label}”行")
 
 
+def _by_position(grid: Grid, r: int, group: Group) -> dict[str, int]:
+    """A group's columns in a row read without a header row (a small table under its
+    title with only data rows): the row's value cells in the official order, when there
+    are exactly as many as the group has columns; otherwise none, and the cells are
+    reported missing rather than guessed."""
+    cells = [c for c in range(1, grid.width) if grid.rows[r][c].is_origin]
+    if len(cells) != len(group.columns):
+        return {}
+    return {_norm(column.label): c for column, c in zip(group.columns, cells, strict=True)}
+
+
 def _read_titled_groups(report: ReadReport, table: Table, grid: Grid) -> TableValues:
-    """Table 二: title rows name the group, 信息内容 rows name the columns."""
+    """Table 二: title rows name the group, 信息内容 rows name the columns; a group
+    with no header row of its own is read by the official column order (warned)."""
     values: TableValues = {}
     group = None
     columns: dict[str, int] = {}
     groups = {_norm(g.label): g for g in table.groups}
+    unheaded: set[str] = set()  # groups read without a header row of their own
     for r in range(grid.height):
         texts = [_origin_text(grid, r, c) for c in range(grid.width)]
         first = _norm(texts[0]) if texts else ""
@@ -185,8 +200,14 @@ def _read_titled_groups(report: ReadReport, table: Table, grid: Grid) -> TableVa
                                f"{table.key}中有正式格式之外的行“{texts[0].strip()}”，未读取")
             continue
         note_variant(report, table, texts[0], row.label)
+        at = columns or _by_position(grid, r, group)
+        if at is not columns and at and group.id not in unheaded:
+            unheaded.add(group.id)
+            report.finding(LABEL, WARNING, table.key, group.label, "",
+                           f"{table.key}的“{group.label}”没有“{table.row_header}”表头行，"
+                           "按正式格式的列序读取")
         for column in group.columns:
-            c = columns.get(_norm(column.label))
+            c = at.get(_norm(column.label))
             if c is None:
                 continue
             _store(values, row, column, grid, r, c)
