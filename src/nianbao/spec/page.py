@@ -13,6 +13,7 @@ MARGINS = {"top": 2098, "left": 1588, "right": 1474, "bottom": 1984}
 TEXT_WIDTH = PAGE_WIDTH - MARGINS["left"] - MARGINS["right"]  # twips
 LINE_PITCH = 579  # twips: 22 lines of 3号 text per page (28.95 pt)
 ROW_HEIGHT = 420  # twips (7.4 mm): the least height of a table row
+CELL_MARGIN = 28  # twips (0.05 cm) left and right in a table cell: 5 digits fit in 620
 FOOTER_DISTANCE_MM = 28 - 7  # the page number 7 mm below the 版心
 
 # sizes in points: 3号 body and headings, 2号 title, 4号 page numbers, 五号 table text

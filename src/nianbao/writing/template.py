@@ -9,6 +9,7 @@ Run `python -m nianbao.writing.template` (or `nianbao build-templates`) after ch
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -16,18 +17,22 @@ from docx.enum.section import WD_SECTION_START
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.text.paragraph import CT_P
 from docx.shared import Mm, Pt, Twips
 from docx.styles.style import CharacterStyle
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
+from lxml import etree
 
 from nianbao.resources import template_path
 from nianbao.spec.form import FORM_VERSIONS, Form, load_form
 from nianbao.spec.page import (
     BODY_FONT,
     BODY_SIZE,
+    CELL_MARGIN,
     FOOTER_DISTANCE_MM,
     FOOTER_SIZE,
     HEI,
@@ -54,7 +59,7 @@ from nianbao.spec.page import (
     TITLE_LINE,
     TITLE_SIZE,
 )
-from nianbao.spec.tables import HEADER_ROLES, Table
+from nianbao.spec.tables import GROUP_TITLE, HEADER_ROLES, ROW_HEADER, Table
 from nianbao.writing.filler import BODY_TAG, LEAD_TAG, VALUE_TAGS, loop_tags
 
 # w:pPr children that must follow w:snapToGrid (ECMA-376 schema order)
@@ -146,16 +151,19 @@ def _page(doc: DocxDocument) -> None:
     grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(LINE_PITCH))
     doc.settings.odd_and_even_pages_header_footer = True
-    _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT, "w:rightChars")
-    _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT,
-                 "w:leftChars")
+    _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT, "right")
+    _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT, "left")
 
 
-def _page_number(paragraph: DocxParagraph, align: WD_ALIGN_PARAGRAPH, indent: str) -> None:
-    """"— 1 —": 4号 宋体 between em dashes, one character in from the edge."""
+def _page_number(paragraph: DocxParagraph, align: WD_ALIGN_PARAGRAPH, side: str) -> None:
+    """"— 1 —": 4号 宋体 between em dashes, one character in from the edge. Word reads
+    the inset in characters (w:rightChars); LibreOffice ignores those and reads only
+    twips (w:right), so both are given, as the body styles do."""
     paragraph.style = STYLE_FOOTER
     paragraph.alignment = align
-    paragraph._p.get_or_add_pPr().get_or_add_ind().set(qn(indent), "100")
+    ind = paragraph._p.get_or_add_pPr().get_or_add_ind()
+    ind.set(qn(f"w:{side}Chars"), "100")
+    ind.set(qn(f"w:{side}"), str(FOOTER_SIZE * 20))
     paragraph.add_run("— ")
     for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"),
                        ("end", None)):
@@ -187,6 +195,9 @@ def _prose(doc: DocxDocument, key: str, style: str = STYLE_BODY) -> None:
 # --- tables ---------------------------------------------------------------------------
 
 def _new_table(doc: DocxDocument, rows: int, widths: list[int]) -> DocxTable:
+    """A fixed-width table of the 版心's width. Its cells' side margins are narrow
+    (CELL_MARGIN, not Word's 0.19 cm): with Word's, a number of 4 digits wraps in a
+    column of table 三 and prints as "409" over "6"."""
     table: DocxTable = doc.add_table(rows=rows, cols=len(widths))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -201,6 +212,15 @@ def _new_table(doc: DocxDocument, rows: int, widths: list[int]) -> DocxTable:
     assert table_width is not None  # python-docx makes every table with one
     table_width.set(qn("w:type"), "dxa")
     table_width.set(qn("w:w"), str(sum(widths)))
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(CELL_MARGIN))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    assert look is not None  # python-docx makes every table with one, last of w:tblPr
+    look.addprevious(margins)
     return table
 
 
@@ -218,11 +238,41 @@ def _put(table: DocxTable, top: int, left: int, bottom: int, right: int, text: s
 
 def _repeat_header(table: DocxTable, count: int) -> None:
     for row in table.rows[:count]:
-        tr_pr = row._tr.get_or_add_trPr()
-        header = OxmlElement("w:tblHeader")
-        tr_pr.append(header)
-        cant_split = OxmlElement("w:cantSplit")
-        tr_pr.append(cant_split)
+        row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def _kept_groups(table: Table) -> list[tuple[int, int]]:
+    """Grid rows (first, last) a page break must not fall between: the column header
+    with the first row under it; each 第二十条 group of table 二 from its title row to
+    its last row (a title alone at the foot of a page reads as an empty item); each
+    innermost vertically merged row label of table 三, such as （五）不予处理 (cut by a
+    page break, the label is printed in two halves). An outer label spanning most of
+    the table (三、本年度办理结果) is not kept whole: it could not fit on one page with
+    what comes before it."""
+    areas = table.areas()
+    kept = [(0, table.header_rows)] if table.header_rows else []
+    titles = [a.top for a in areas if a.role == GROUP_TITLE]
+    ends = [*titles[1:], table.grid_size[0]] if titles else []
+    kept += [(top, end - 1) for top, end in zip(titles, ends, strict=True)]
+    merged = [a for a in areas if a.role == ROW_HEADER and a.row_span > 1]
+    kept += [(a.top, a.bottom) for a in merged
+             if not any(b is not a and a.top <= b.top and b.bottom <= a.bottom
+                        and b.left > a.left for b in merged)]
+    return kept
+
+
+def _keep_rows_together(docx_table: DocxTable, table: Table) -> None:
+    """No row is split over two pages (w:cantSplit), and the rows of each kept group
+    stay on one page where they fit: w:cantSplit holds one row only, so every paragraph
+    of every row but the group's last is kept with the next (w:keepNext), which Word
+    and LibreOffice honour across table rows."""
+    rows = docx_table.rows
+    for row in rows:
+        row._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
+    for first, last in _kept_groups(table):
+        for row in rows[first:last]:
+            for p in row._tr.iter(qn("w:p")):  # a merged cell's continuations too
+                cast(CT_P, p).get_or_add_pPr().keepNext_val = True
 
 
 def _placeholder(table: Table, row_id: str, column_id: str) -> str:
@@ -238,6 +288,7 @@ def _layout_table(doc: DocxDocument, table: Table) -> None:
         style = STYLE_HEADER_CELL if area.role in HEADER_ROLES else STYLE_CELL
         _put(docx_table, area.top, area.left, area.bottom, area.right, text, style)
     _repeat_header(docx_table, table.header_rows)
+    _keep_rows_together(docx_table, table)
 
 
 def _chinese_language(doc: DocxDocument) -> None:
@@ -254,6 +305,68 @@ def _chinese_language(doc: DocxDocument) -> None:
     theme = doc.settings.element.find(qn("w:themeFontLang"))
     if theme is not None:
         theme.set(qn("w:eastAsia"), "zh-CN")
+
+
+# Parts of python-docx's default template that describe another document: a copy of
+# its styles for Word 2010 (Word repairs a package whose copy disagrees with
+# styles.xml, and ours adds 13 styles), a bibliography store, a thumbnail of a page.
+_STALE_PARTS = frozenset((
+    "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml",
+    "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail",
+))
+_APP_XML = (b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<Properties xmlns="
+            b'"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+            b"<Application>nianbao</Application><DocSecurity>0</DocSecurity></Properties>")
+
+
+# The report's Chinese fonts as a Word font table describes them: GB2312 (charset 86),
+# and the name Windows 10 and later ship the face under (they have 仿宋 and 楷体, not
+# the _GB2312 faces of older systems), which Word tries when the named font is missing.
+_FONT_TABLE_ENTRIES = ((BODY_FONT, "仿宋", "modern", "fixed"), (KAI, "楷体", "modern", "fixed"),
+                       (HEI, "SimHei", "modern", "fixed"), (SONG, "SimSun", "auto", "variable"),
+                       (TITLE_FONT, None, "auto", "variable"))
+
+
+def _font_table(part: Part) -> None:
+    """python-docx's font table lists Japanese faces (ＭＳ 明朝, ＭＳ ゴシック, charset 80)
+    no style uses, and none of the report's fonts: those replace them."""
+    fonts = etree.fromstring(part.blob)
+    for font in fonts.findall(qn("w:font")):
+        charset = font.find(qn("w:charset"))
+        if charset is not None and charset.get(qn("w:val")) == "80":
+            fonts.remove(font)
+    for name, alternative, family, pitch in _FONT_TABLE_ENTRIES:
+        font = etree.SubElement(fonts, qn("w:font"), {qn("w:name"): name})
+        if alternative:
+            etree.SubElement(font, qn("w:altName"), {qn("w:val"): alternative})
+        etree.SubElement(font, qn("w:charset"), {qn("w:val"): "86"})
+        etree.SubElement(font, qn("w:family"), {qn("w:val"): family})
+        etree.SubElement(font, qn("w:pitch"), {qn("w:val"): pitch})
+    part._blob = etree.tostring(fonts, xml_declaration=True, encoding="UTF-8",
+                                standalone=True)
+
+
+def _clean_package(doc: DocxDocument) -> None:
+    """Drop what python-docx's default template says of another document: the parts of
+    _STALE_PARTS (a part no relationship reaches is not saved, nor its content type),
+    its extended properties ("Microsoft Macintosh Word", 1 page, 0 words) for ones that
+    claim nothing a report would contradict, and its core properties' description
+    ("generated by python-docx") and dates (2013; every report copies this part, and
+    a date of the template's build would be wrong in each of them)."""
+    for rels in (doc.part.rels, doc.part.package.rels):
+        for r_id, rel in list(rels.items()):
+            if rel.reltype in _STALE_PARTS:
+                del rels[r_id]
+            elif rel.reltype.endswith("/extended-properties"):
+                rel.target_part._blob = _APP_XML
+            elif rel.reltype.endswith("/fontTable"):
+                _font_table(rel.target_part)
+    doc.core_properties.comments = ""
+    core = doc.core_properties._element
+    for name in ("dcterms:created", "dcterms:modified"):
+        for element in core.findall(qn(name)):
+            core.remove(element)
 
 
 def build_template(form: Form) -> DocxDocument:
@@ -282,6 +395,7 @@ def build_template(form: Form) -> DocxDocument:
     doc.add_paragraph(VALUE_TAGS["date"], style=STYLE_SIGNATURE)
     doc.core_properties.title = "政府信息公开工作年度报告"
     doc.core_properties.author = "nianbao"
+    _clean_package(doc)
     return doc
 
 
