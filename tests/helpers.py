@@ -31,8 +31,10 @@ def document_blocks(path: Path | bytes) -> list[ParagraphBlock | TableBlock]:
 
 
 def paragraphs(path: Path | bytes) -> list[str]:
-    return [b.text for b in document_blocks(path) if isinstance(b, ParagraphBlock)
-            and b.text.strip()]
+    """The paragraphs with text, as a person reads them: a line break inside one (the
+    title set on two lines) is layout, not part of the text."""
+    return [b.text.replace("\n", "") for b in document_blocks(path)
+            if isinstance(b, ParagraphBlock) and b.text.strip()]
 
 
 def tables(path: Path | bytes) -> list[Grid]:

@@ -93,3 +93,14 @@ def test_lines_after_the_date_are_not_prose() -> None:
     assert (report.signature, report.date) == ("某机关", "2025年1月20日")
     assert report.text["other"] == ["无。"]
     assert report.closing == ["联系人：张三　电话：0591-1234", "（此件公开发布）"]
+
+
+def test_a_title_on_two_lines_is_one_title() -> None:
+    """Offices often type the title as two paragraphs (their name, then the year's
+    report); a web page may split it with <br>. A line that is no name stays apart."""
+    report = _read("首页 > 政务公开", "某市人民政府办公室", "2024年度政府信息公开工作年度报告",
+                   "根据《条例》……。", *HEADINGS)
+    assert report.title == "某市人民政府办公室2024年度政府信息公开工作年度报告"
+    assert report.text["preamble"] == ["根据《条例》……。"]
+    report = _read("首页 > 政务公开", "2024年度政府信息公开工作年度报告", *HEADINGS)
+    assert report.title == "2024年度政府信息公开工作年度报告"

@@ -4,6 +4,7 @@ check would catch in a document rendered from that template."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -90,12 +91,12 @@ def test_the_scan_stands_in_for_the_parser_only_where_all_text_is_escaped(
     parsed, so markup written into them is caught."""
     assert FastCheck(compiled_template(None, "2021"), load_form("2021")).scannable
     unsafe = edited_template(tmp_path / "unsafe.docx",
-                             lambda xml: xml.replace("{{ title }}", "{{ title|safe }}"))
+                             lambda xml: xml.replace("{{ signature }}", "{{ signature|safe }}"))
     template = CompiledTemplate(unsafe)
     check = FastCheck(template, load_form("2021"))
     assert not check.scannable
     report = load_report(workdir / "pingtan-2021.yaml")
-    report.title = "平潭<w:t>"
+    report.office = replace(report.office, signature="平潭<w:t>")
     with pytest.raises(VerificationFailed, match="不是有效的 XML"):
         check.verify(report, template.render_parts(render_context(report))[MAIN_DOCUMENT])
 

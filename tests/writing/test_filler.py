@@ -16,7 +16,7 @@ from nianbao.datafile.reader import load_report
 from nianbao.report.blank import blank_report
 from nianbao.report.model import Paragraph
 from nianbao.spec.form import load_form
-from nianbao.writing.filler import CompiledTemplate, TemplateProblem, render_context
+from nianbao.writing.filler import CompiledTemplate, TemplateProblem, render_context, title_lines
 
 
 def test_context_holds_the_printed_texts_by_template_path() -> None:
@@ -25,9 +25,10 @@ def test_context_holds_the_printed_texts_by_template_path() -> None:
     report.tables["t2"][("fees", "fee_amount")] = Decimal("24252.3110")
     report.text["problems"] = [Paragraph(text="（一）存在问题。一是……"), Paragraph(text="二是……")]
     ctx = render_context(report)
-    assert (ctx["title"], ctx["signature"], ctx["date"]) == (
-        "某某县人民政府办公室2024年度政府信息公开工作年度报告", "某某县人民政府办公室",
-        "2025年1月5日")
+    assert (ctx["signature"], ctx["date"]) == ("某某县人民政府办公室", "2025年1月5日")
+    # the title broken by meaning: a line break between the lines, each line escaped
+    assert ctx["title"] == ('某某县人民政府办公室</w:t><w:br/><w:t xml:space="preserve">'
+                            "2024年度政府信息公开工作年度报告")
     assert ctx["text"]["problems"] == [{"lead": "（一）存在问题。", "body": "一是……"},
                                        {"lead": "", "body": "二是……"}]
     assert ctx["t2"]["fees"] == {"fee_amount": "24252.311"}  # as printed: text
@@ -88,3 +89,30 @@ def test_fast_path_writes_the_document_plain_docxtpl_writes(workdir: Path) -> No
     for a, b in zip(tables(fast), tables(slow), strict=True):
         assert [[(c.text, c.origin, c.row_span, c.col_span) for c in row] for row in a.rows] == \
             [[(c.text, c.origin, c.row_span, c.col_span) for c in row] for row in b.rows]
+
+
+@pytest.mark.parametrize(("title", "lines"), [
+    ("平潭综合实验区2021年度政府信息公开工作年度报告",
+     ["平潭综合实验区", "2021年度政府信息公开工作年度报告"]),
+    ("某某市人民政府办公室2024年度政府信息公开工作年度报告",
+     ["某某市人民政府办公室", "2024年度政府信息公开工作年度报告"]),
+    # a name longer than a line breaks after a place's name, nearest the middle
+    ("景德镇国家陶瓷文化传承创新试验区管理委员会办公室2023年度政府信息公开工作年度报告",
+     ["景德镇国家陶瓷文化传承创新试验区", "管理委员会办公室", "2023年度政府信息公开工作年度报告"]),
+    # one line: no break; no year after a name: no meaning to break by
+    ("某局2024年度政府信息公开工作年度报告", ["某局2024年度政府信息公开工作年度报告"]),
+    ("关于本机关政府信息公开工作情况的年度报告（征求意见稿）",
+     ["关于本机关政府信息公开工作情况的年度报告（征求意见稿）"]),
+])
+def test_the_title_is_broken_by_meaning(title: str, lines: list[str]) -> None:
+    assert title_lines(title) == lines
+    assert "".join(lines) == title
+    assert all(len(line) >= 2 for line in lines)  # never one character alone
+
+
+def test_the_lines_of_the_title_are_escaped() -> None:
+    report = blank_report(load_form("2021"), OFFICE, "x", 2024, dt.date(2025, 1, 5))
+    report.title = "A&B<w:t>机关2024年度政府信息公开工作年度报告（征求意见稿）"
+    assert render_context(report)["title"] == (
+        'A&amp;B&lt;w:t&gt;机关</w:t><w:br/><w:t xml:space="preserve">'
+        "2024年度政府信息公开工作年度报告（征求意见稿）")

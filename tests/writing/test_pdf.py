@@ -207,3 +207,17 @@ def test_two_conversions_at_once_both_succeed(workdir: Path) -> None:
         assert run.returncode == 0, output
     for name, pages in PAGES.items():
         assert re.search(rf"Pages:\s+{pages}\n", _run("pdfinfo", str(workdir / f"{name}.pdf")))
+
+
+@needs_libreoffice
+def test_a_chinese_file_name_converts_under_a_locale_that_is_not_installed(
+        workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """LANG=zh_CN.UTF-8 on a server that never generated that locale: LibreOffice would
+    lose the name 甲.docx ("source file could not be loaded"); nianbao gives it a UTF-8
+    locale that exists."""
+    assert _nianbao("render", "pingtan-2021.yaml", "-o", "甲.docx").exit_code == 0
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")
+    result = _nianbao("pdf", "甲.docx")
+    assert result.exit_code == 0, result.output
+    assert (workdir / "甲.pdf").stat().st_size > 10_000

@@ -9,6 +9,7 @@ from nianbao.reading.model import LABEL, STRUCTURE, ReadReport
 from nianbao.sources.blocks import ParagraphBlock
 from nianbao.spec.findings import ERROR, WARNING
 from nianbao.spec.form import Form
+from nianbao.spec.labels import NAME_ENDS
 from nianbao.spec.labels import normalize_label as _norm
 from nianbao.spec.page import STYLE_TITLE
 
@@ -42,6 +43,18 @@ def _title_strength(block: ParagraphBlock) -> int:
     return 1 if block.style in (STYLE_TITLE, "h1") else 0
 
 
+_YEAR_FIRST = re.compile(r"^\d{4}\s*年")
+
+
+def _whole_title(before: str, title: str) -> str:
+    """A title set on two lines as two paragraphs (or a web page's <br>): the office's
+    name, then "2023年度政府信息公开工作年度报告". The line before is taken only when it
+    is short and ends as a body's name does (not a page's "首页 > 政务公开")."""
+    if _YEAR_FIRST.match(title) and 2 <= len(before) <= 40 and before.endswith(NAME_ENDS):
+        return before + title
+    return title
+
+
 def read_prose(report: ReadReport, paragraphs: list[ParagraphBlock]) -> None:
     """Title, preamble, the six sections' paragraphs, signature and date."""
     form = report.form
@@ -50,6 +63,7 @@ def read_prose(report: ReadReport, paragraphs: list[ParagraphBlock]) -> None:
     current = -1
     title_strength = 0
     seen: set[int] = set()
+    before = ""  # the paragraph before, while no section has begun
     for block in paragraphs:
         text = block.text
         index = _heading_of(form, text, current)
@@ -66,10 +80,11 @@ def read_prose(report: ReadReport, paragraphs: list[ParagraphBlock]) -> None:
         if strength and strength >= title_strength:
             # the title: what came before it is the page around the report (a web
             # page's navigation, a cover), not its preamble
-            report.title, title_strength = text.strip(), strength
+            report.title, title_strength = _whole_title(before, text.strip()), strength
             report.text["preamble"] = []
             continue
         report.text[keys[current + 1]].append(text.strip())
+        before = text.strip() if current == -1 else ""
     _take_signature(report, keys[-1])
     for i, section in enumerate(form.sections):
         if i not in seen:

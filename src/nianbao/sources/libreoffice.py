@@ -9,6 +9,7 @@ Simplified-Chinese faces for LibreOffice only (FONTCONFIG_FILE in its environmen
 
 from __future__ import annotations
 
+import locale
 import os
 import shutil
 import signal
@@ -76,8 +77,28 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
 
 
 def environment() -> dict[str, str]:
-    """LibreOffice's environment: the user's, with nianbao's font mapping."""
-    return {**os.environ, "FONTCONFIG_FILE": str(config_path("fontconfig", "fonts.conf"))}
+    """LibreOffice's environment: the user's, with nianbao's font mapping, and a UTF-8
+    locale where the user's cannot be used."""
+    return {**os.environ, **_usable_locale(),
+            "FONTCONFIG_FILE": str(config_path("fontconfig", "fonts.conf"))}
+
+
+def _usable_locale() -> dict[str, str]:
+    """LC_ALL=C.UTF-8 when the locale the environment names is not installed or not
+    UTF-8: LibreOffice turns file names into bytes by the locale, and under one it cannot
+    load (LANG=zh_CN.UTF-8 on a server that never generated it) it loses every Chinese
+    file name ("source file could not be loaded")."""
+    if not hasattr(locale, "nl_langinfo"):  # Windows: file names are not locale bytes
+        return {}
+    current = locale.setlocale(locale.LC_CTYPE)
+    try:
+        locale.setlocale(locale.LC_CTYPE, "")
+        usable = "utf" in locale.nl_langinfo(locale.CODESET).lower()
+    except locale.Error:
+        usable = False
+    finally:
+        locale.setlocale(locale.LC_CTYPE, current)
+    return {} if usable else {"LC_ALL": "C.UTF-8"}
 
 
 def convert_to_docx(path: Path, kind: str) -> bytes:

@@ -28,10 +28,13 @@ from jinja2 import (
 )
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
 
 from nianbao.errors import Unusable
 from nianbao.report.model import Report, chinese_date
 from nianbao.report.prose import resolve_text, split_lead
+from nianbao.spec.labels import NAME_ENDS
+from nianbao.spec.page import TEXT_WIDTH, TITLE_SIZE
 from nianbao.spec.values import format_value
 from nianbao.writing.zipout import CompressedPart, write_package
 
@@ -72,6 +75,46 @@ def placeholder(key: str) -> str:
     return f"{start} {LEAD_TAG}{BODY_TAG} {end}"
 
 
+# characters of the title's size (二号, 22 pt = 440 twips) on one line of the text block
+TITLE_CHARS = TEXT_WIDTH // (TITLE_SIZE * 20)
+_YEAR = re.compile(r"\d{4}年")
+_LINE_BREAK = '</w:t><w:br/><w:t xml:space="preserve">'  # inside the run of a w:t
+
+
+def title_lines(title: str) -> list[str]:
+    """The title broken by meaning (GB/T 9704 7.3.3): whose report, then which year's
+    report ("平潭综合实验区" / "2021年度政府信息公开工作年度报告"); a name longer than a
+    line broken after an organ's or a place's name, so no line leaves one character
+    alone. A title that fits one line, or names no year after a name, stays whole."""
+    year = _YEAR.search(title)
+    if len(title) <= TITLE_CHARS or year is None or year.start() == 0:
+        return [title]
+    return [*_name_lines(title[:year.start()]), title[year.start():]]
+
+
+def _broken(lines: list[str]) -> Markup:
+    """Lines in one run of a Word paragraph, a line break between: each line escaped,
+    the breaks markup, so `{{ title }}` in any template prints the title broken by
+    meaning."""
+    return Markup(_LINE_BREAK).join(escape(line) for line in lines)
+
+
+def _name_lines(name: str) -> list[str]:
+    """A name in one line, or in two broken after a name ending nearest the middle."""
+    if len(name) <= TITLE_CHARS:
+        return [name]
+    ends = {i + len(end) for end in NAME_ENDS for i in _occurrences(name, end)}
+    fits = [e for e in ends if 2 <= e <= TITLE_CHARS and len(name) - e >= 2]
+    if not fits:
+        return [name]
+    cut = min(fits, key=lambda e: abs(len(name) / 2 - e))
+    return [name[:cut], name[cut:]]
+
+
+def _occurrences(text: str, part: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(part), text)]
+
+
 def values(report: Report) -> dict[str, str]:
     """The report's values of one paragraph each, by the name the template uses."""
     return {"title": report.full_title, "signature": report.office.signature,
@@ -84,7 +127,8 @@ def render_context(report: Report) -> dict[str, Any]:
         key: [dict(zip(("lead", "body"), split_lead(p), strict=True)) for p in paragraphs]
         for key, paragraphs in resolve_text(report).items()
     }
-    ctx: dict[str, Any] = {**values(report), "text": text}
+    ctx: dict[str, Any] = {**values(report), "text": text,
+                           "title": _broken(title_lines(report.full_title))}
     ctx.update({tid: report.form.tables[tid].nested(values, format_value)
                 for tid, values in report.tables.items()})
     return ctx
