@@ -69,11 +69,13 @@ class _Reader:
     def warning(self, line: int | None, label: str, message: str) -> None:
         self.warnings.append(Problem(self.path, line, label, f"警告：{message}"))
 
-    def number(self, given: Any, type_: str, line: int | None, label: str) -> tuple[Value, bool]:
+    def number(self, given: Any, type_: str, line: int | None,
+               labelled: Callable[[], str]) -> tuple[Value, bool]:
         """A number cell as typed, and whether it is good. Full-width digits (１２８２)
         are read, with a warning: the digits are the ones typed, only their width
         differs. A unit after the number (236件) is an error, never dropped silently:
-        a column in 万元 typed in 元 would be off by 10,000."""
+        a column in 万元 typed in 元 would be off by 10,000. `labelled` gives the cell's
+        official label, made only for a message (some 170 cells a data file)."""
         value = coerce(given)
         problem = type_problem(type_, value)
         if problem is None and isinstance(given, str) and type_ != "money_text" \
@@ -82,9 +84,10 @@ class _Reader:
             problem = f"数字中不要用千位分隔符：填写的是 “{given}”，应为 {plain}"
         if problem is None:
             if isinstance(given, str) and not given.strip().isascii():
-                self.warning(line, label, f"全角数字“{given.strip()}”已按 {format_value(value)} "
-                             "读取，请改为半角数字")
+                self.warning(line, labelled(), f"全角数字“{given.strip()}”已按 "
+                             f"{format_value(value)} 读取，请改为半角数字")
             return value, True
+        label = labelled()
         typed = unicodedata.normalize("NFKC", given) if isinstance(given, str) else ""
         unit = _WITH_UNIT.match(typed)
         if unit and type_ != "money_text":
@@ -305,8 +308,9 @@ class _Reader:
             if key is None:
                 self.unknown(given, label, list(by_label))
                 continue
+            named = f"{spec['key']} “{label}”"  # two fees: no cost to name them first
             value, good = self.number(given[label], spec["fields"][key]["type"],
-                                      given.lines[label], f"{spec['key']} “{label}”")
+                                      given.lines[label], lambda: named)  # noqa: B023
             if good:
                 assert isinstance(value, (int, Decimal))  # the fees are counts and amounts
                 fees[key] = value
@@ -412,7 +416,7 @@ class _Reader:
              given_derived: dict[CellKey, tuple[Any, int]]) -> None:
         self.lines.setdefault((table.id, cell[0]), line)
         value, good = self.number(given, table.column(cell[1]).type, line,
-                                  table.describe(*cell))
+                                  lambda: table.describe(*cell))
         if not good:
             if table.is_derived(*cell):
                 return  # a typed total with a problem: its parts are checked as they are
