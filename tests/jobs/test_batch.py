@@ -51,7 +51,8 @@ def test_batch_renders_checks_and_summarises(workdir: Path) -> None:
         "表三 “（一）予以公开” “自然人”：应为整数，填写的是 “两件”")
     made_from = by_file["pingtan.yaml"].pop("made_from")  # what the report was made from
     assert sorted(made_from) == ["data", "form", "nianbao", "profile", "profile_sha256",
-                                 "template_sha256"]
+                                 "template", "template_sha256"]
+    assert made_from["template"] == ""  # the built-in one of its form
     assert by_file["pingtan.yaml"] | {"messages": []} == {
         "data_file": "offices/pingtan.yaml", "office": "平潭综合实验区", "status": "ok",
         "errors": 0, "warnings": 0, "output": "out/pingtan.docx", "messages": []}
@@ -224,3 +225,41 @@ def test_a_changed_template_makes_every_report_again(workdir: Path,
     monkeypatch.setattr(batch, "template_path", lambda version: edited)
     code, output = _batch(workdir, "-j", "1")
     assert code == 0 and "共 30 份：生成 30，失败 0，跳过 0（其中未变化 0）" in output
+
+
+def _letterhead(workdir: Path) -> Path:
+    """The compiling body's own template: a line added below the title in Word."""
+    import docx
+
+    from nianbao.resources import template_path
+
+    document = docx.Document(str(template_path("2021")))
+    document.paragraphs[0].insert_paragraph_before("（此件公开发布）").style = \
+        document.paragraphs[1].style
+    path = workdir / "我们的模板.docx"
+    document.save(str(path))
+    return path
+
+
+def test_a_batch_with_the_clerks_template(workdir: Path) -> None:
+    """--template: every report in the clerk's template, its fixed text kept and the
+    read-back as strict; editing the template makes every report again; a report of
+    the other form is told which template it needs."""
+    folder = _thirty(workdir)
+    template = _letterhead(workdir)
+    code, output = _batch(workdir, "-j", "2", "--template", str(template))
+    assert code == 0 and "共 30 份：生成 30，失败 0，跳过 0" in output
+    assert paragraphs(workdir / "out" / "o07.docx")[0] == "（此件公开发布）"
+    code, output = _batch(workdir, "-j", "1", "--template", str(template))
+    assert "生成 0，失败 0，跳过 30（其中未变化 30）" in output
+    code, output = _batch(workdir, "-j", "1")  # back to the built-in template
+    assert "共 30 份：生成 30" in output
+    assert paragraphs(workdir / "out" / "o07.docx")[0] != "（此件公开发布）"
+    shutil.copy(workdir / "jingdezhen-2023.yaml", folder / "j.yaml")
+    assert CliRunner().invoke(main, ["new", "--office", "pingtan", "--year", "2020",
+                                     "-o", "offices/p2020.yaml"]).exit_code == 0
+    code, output = _batch(workdir, "-j", "1", "--template", str(template))
+    assert code == 1
+    assert f"模板 {template.name} 是 2021 格式的，此报告是 2019 格式" in output
+    code, output = _batch(workdir, "--template", "无此模板.docx")
+    assert code == 2 and "无此模板.docx: 模板文件不存在" in output

@@ -278,3 +278,14 @@ def test_a_broken_loop_or_placeholder_is_named(workdir: Path, edit: Callable[[Do
     assert code == 2
     assert message in output
     assert not (workdir / "out.docx").exists()
+
+
+def test_a_template_of_the_other_form_is_named(workdir: Path) -> None:
+    assert CliRunner().invoke(main, ["new", "--office", "pingtan", "--year", "2020",
+                                     "-o", "p2020.yaml"]).exit_code == 0
+    result = CliRunner().invoke(main, ["render", "p2020.yaml", "-o", "out.docx", "--template",
+                                       str(template_path("2021"))])
+    assert result.exit_code == 2
+    assert "模板 annual-report-2021.docx 是 2021 格式的，此报告是 2019 格式" \
+           "（国办公开办函〔2019〕60号）：请用 2019 格式的模板" in result.output
+    assert not (workdir / "out.docx").exists()

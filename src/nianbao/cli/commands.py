@@ -374,10 +374,13 @@ def rollover(data: Path, output: Path, force: bool, offices: tuple[Path, ...]) -
 @click.option("--html", "html", is_flag=True, help=N_("同时生成各单位的网页。"))
 @click.option("--pdf", "with_pdf", is_flag=True,
               help=N_("同时生成各年报的 PDF（需要 LibreOffice）。"))
+@click.option("--template", metavar=FILE, type=click.Path(dir_okay=False, path_type=Path),
+              help=N_("自己改过的 Word 模板，用于每份年报（默认用内置模板）；模板改动后，"
+                      "再次运行会重新生成全部年报。"))
 @OFFICES_OPTION
 @command
 def batch(folder: Path, output_dir: Path, jobs: int, force: bool, html: bool,
-          with_pdf: bool, offices: tuple[Path, ...]) -> None:
+          with_pdf: bool, template: Path | None, offices: tuple[Path, ...]) -> None:
     """生成并检查文件夹中的全部数据文件（一次处理多个单位）。
 
     一个单位的数据有错不影响其他单位：问题写在汇总表中。再次运行时，只重新生成数据文件、
@@ -400,7 +403,10 @@ def batch(folder: Path, output_dir: Path, jobs: int, force: bool, html: bool,
 
         find_soffice()  # before hours of rendering, not after
     rows = []
-    with click.progressbar(run_batch(folder, output_dir, jobs, force, list(offices), html),
+    if template is not None and not template.is_file():
+        fail([_("{template}: 模板文件不存在").format(template=template)], 2)
+    with click.progressbar(run_batch(folder, output_dir, jobs, force, list(offices), html,
+                                     template),
                            length=len(files), label="生成年报", file=sys.stderr) as bar:
         for row in bar:
             rows.append(row)

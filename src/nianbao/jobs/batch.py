@@ -81,29 +81,41 @@ def output_names(files: list[Path], folder: Path) -> dict[Path, str]:
 
 
 Record = dict[str, Any]  # the summary.json row of the run that made an output
-Task = tuple[str, str, bool, list[str], bool, Record | None]  # data, output, force, offices,
-#                                                               html, the output's record
 
 
-def _render(data: Path, output: Path, force: bool, offices: list[Path], html: bool,
-            record: Record | None) -> tuple[BatchRow, Rendered | None, bool]:
+@dataclass(frozen=True)
+class Task:
+    """One data file of a batch, as a worker process gets it."""
+
+    data: Path
+    output: Path
+    force: bool
+    offices: list[Path]
+    html: bool
+    record: Record | None  # the summary.json row of the run that made its output
+    template: Path | None = None  # a clerk's template instead of the built-in one
+
+
+def _render(task: Task) -> tuple[BatchRow, Rendered | None, bool]:
     """A data file's documents, checked, ready to be written, and whether they replace
     outputs made from older inputs; none when it failed or its outputs are up to date
     (made by nianbao from this data file, profile and template). The one pipeline of
     `nianbao render`, with the fast read-back."""
+    data, output, force, record = task.data, task.output, task.force, task.record
     row = BatchRow(str(data), output=str(output))
-    targets = [output, output.with_suffix(".html")] if html else [output]
+    targets = [output, output.with_suffix(".html")] if task.html else [output]
     missing = [t for t in targets if force or not t.exists()]
     changed = record is not None and bool(record.get("made_from")) \
-        and not _unchanged(data, record)
+        and not _unchanged(data, record, task.template)
     if not missing and not changed:
         return _kept(row, record if record and record.get("made_from") else None), None, False
     if changed:
         missing = targets  # made from older inputs: made again, replacing them
     outputs = Outputs(docx=output if output in missing else None,
-                      html=targets[-1] if html and targets[-1] in missing else None, fast=True)
+                      html=targets[-1] if task.html and targets[-1] in missing else None,
+                      template=task.template, fast=True)
     try:
-        rendered = render_one(data, outputs, offices)
+        rendered = render_one(data, outputs, task.offices)
     except NianbaoError as exc:
         return _failed(row, exc.lines(), record), None, False
     except OSError as exc:
@@ -115,7 +127,8 @@ def _render(data: Path, output: Path, force: bool, offices: list[Path], html: bo
     row.warnings, row.messages = len(rendered.warnings), rendered.warnings
     if report.office_source is not None:
         with contextlib.suppress(OSError):  # an input gone meanwhile: made again next time
-            row.made_from = made_from(data, report.office_source, report.form.version)
+            row.made_from = made_from(data, report.office_source, report.form.version,
+                                      task.template)
     return row, rendered, force or changed
 
 
@@ -134,21 +147,26 @@ def _kept(row: BatchRow, record: Record | None) -> BatchRow:
     return row
 
 
-def made_from(data: Path, profile: Path, form_version: str) -> dict[str, str]:
-    """What an output is made from, by content: it is up to date while these are."""
+def made_from(data: Path, profile: Path, form_version: str,
+              template: Path | None = None) -> dict[str, str]:
+    """What an output is made from, by content: it is up to date while these are (the
+    template named, a clerk's or the built-in one of the form)."""
+    used = template or template_path(form_version)
     return {"data": _digest(data), "profile": str(profile), "profile_sha256": _digest(profile),
-            "form": form_version, "template_sha256": _digest(template_path(form_version)),
-            "nianbao": __version__}
+            "form": form_version, "template": str(template or ""),
+            "template_sha256": _digest(used), "nianbao": __version__}
 
 
-def _unchanged(data: Path, record: Record) -> bool:
-    """Whether the output a record describes is still what the batch would make (a row
-    that failed last time is made again: its messages are not the output's)."""
+def _unchanged(data: Path, record: Record, template: Path | None) -> bool:
+    """Whether the output a record describes is still what the batch would make with
+    this template (a row that failed last time is made again: its messages are not the
+    output's)."""
     made = record.get("made_from") or {}
     if record.get("status") not in ("ok", "unchanged"):
         return False
     try:
-        return bool(made) and made_from(data, Path(made["profile"]), made["form"]) == made
+        return bool(made) and made_from(data, Path(made["profile"]), made["form"],
+                                        template) == made
     except (KeyError, TypeError, OSError):
         return False
 
@@ -195,24 +213,24 @@ def _work(chunk: list[Task]) -> list[BatchRow]:
     rendered; a row is final once its documents have their names."""
     with ThreadPoolExecutor(max_workers=1) as writer:
         pending = []
-        for data, output, force, offices, html, record in chunk:
-            row, rendered, replace = _render(Path(data), Path(output), force,
-                                             [Path(o) for o in offices], html, record)
+        for task in chunk:
+            row, rendered, replace = _render(task)
             pending.append(writer.submit(_write, row, rendered, replace))
         return [future.result() for future in pending]
 
 
 def run_batch(folder: Path, out_dir: Path, jobs: int, force: bool = False,
-              offices: list[Path] | None = None, html: bool = False) -> Iterator[BatchRow]:
-    """Rows as the reports finish (in no fixed order), rendered on `jobs` processes."""
+              offices: list[Path] | None = None, html: bool = False,
+              template: Path | None = None) -> Iterator[BatchRow]:
+    """Rows as the reports finish (in no fixed order), rendered on `jobs` processes (with
+    `template`, a clerk's Word template for every report)."""
     files = data_files(folder)
     names = output_names(files, folder)
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out_dir)
     records = _records(out_dir)
-    tasks: list[Task] = [(str(f), str(out_dir / names[f]), force,
-                          [str(o) for o in offices or []], html, records.get(str(f)))
-                         for f in files]
+    tasks = [Task(f, out_dir / names[f], force, list(offices or []), html,
+                  records.get(str(f)), template) for f in files]
     size = max(1, min(16, len(tasks) // (max(jobs, 1) * 8)))
     chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
     if jobs <= 1 or len(tasks) <= 1:

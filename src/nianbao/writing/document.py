@@ -34,13 +34,17 @@ def compiled_template(path: Path | None, form_version: str) -> CompiledTemplate:
 
 def render_report(report: Report, template: CompiledTemplate, *, fast: bool = False) -> bytes:
     """The .docx of a report, read back and checked: by the full reader from the
-    package, or with `fast` from the document XML just rendered."""
+    package, or with `fast` from the document XML just rendered. The template is
+    proven first (its form, its placeholders), so a wrong one is named as such."""
+    version = report.form.version
     if not fast:
+        frame = template_frame(template, version)
         document = template.render(report)
-        verify_rendered(report, document, template_frame(template, report.form.version))
+        verify_rendered(report, document, frame)
         return document
+    check = _fast_check(template, version)
     rendered = template.render_parts(render_context(report))
-    _fast_check(template, report.form.version).verify(report, rendered[MAIN_DOCUMENT])
+    check.verify(report, rendered[MAIN_DOCUMENT])
     return template.package(rendered)
 
 

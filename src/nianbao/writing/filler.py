@@ -206,6 +206,10 @@ class CompiledTemplate:
                 part.compressed = CompressedPart.of(part.info.filename, part.data,
                                                     part.info.date_time)
 
+    def source(self, name: str) -> bytes:
+        """A part of the template as it is in the file, placeholders unfilled."""
+        return next(part.data for part in self.parts if part.info.filename == name)
+
     def render(self, report: Report) -> bytes:
         """The .docx of a report, as bytes."""
         return self.render_context(render_context(report))

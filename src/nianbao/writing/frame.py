@@ -262,9 +262,10 @@ def check_places(marked: Report, read: ReadReport, what: str) -> None:
 def template_frame(template: CompiledTemplate, form_version: str) -> Frame:
     """The frame of a Word template, for the full reader's read-back (found once per
     process)."""
+    what = template.path.name
+    _same_form(template, form_version)
     marked = marked_report(load_form(form_version))
     document_xml = template.render_parts(render_context(marked))[MAIN_DOCUMENT]
-    what = template.path.name
     try:
         read = read_document_xml(document_xml)
     except UnreadableSource:
@@ -273,6 +274,20 @@ def template_frame(template: CompiledTemplate, form_version: str) -> Frame:
     except Unusable as exc:
         raise TemplateProblem(f"模板 {what} 生成的文档读不出年报：{exc}") from None
     return frame_of(marked, read, what)
+
+
+def _same_form(template: CompiledTemplate, form_version: str) -> None:
+    """A template of one form cannot print a report of the other (its tables have other
+    rows): said plainly before its placeholders fail one by one."""
+    try:
+        own = read_document_xml(template.source(MAIN_DOCUMENT)).form.version
+    except Unusable:
+        return  # no tables of the report to tell by: the read-back names what is wrong
+    if own != form_version:
+        form = load_form(form_version)
+        raise TemplateProblem(f"模板 {template.path.name} 是 {own} 格式的，此报告是 "
+                              f"{form_version} 格式（{form.notice}）：请用 {form_version} "
+                              "格式的模板")
 
 
 def frame_of(marked: Report, read: ReadReport, what: str) -> Frame:
