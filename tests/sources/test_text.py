@@ -95,4 +95,5 @@ def test_a_label_copied_in_another_writing_is_a_label_warning() -> None:
 def test_text_without_report_tables_is_refused() -> None:
     with pytest.raises(UnreadableSource) as caught:
         text_blocks("会议通知\n姓名 |\n电话 |\n")
-    assert str(caught.value) == NO_TABLES == "文本中没有找到年报的表格（每格一行、以“ |”结尾）"
+    assert str(caught.value) == NO_TABLES == \
+        "文本中没有找到年报的表格（每格一行、以“ |”结尾，或 Markdown 表格）"

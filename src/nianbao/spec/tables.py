@@ -41,6 +41,7 @@ class Node:
     label: str
     children: tuple[Node, ...] = ()
     type: str | None = None
+    variants: tuple[str, ...] = ()  # other ways real reports print the label (`variants:`)
 
     @property
     def is_leaf(self) -> bool:
@@ -86,10 +87,16 @@ class Row:
     label: str
     path: tuple[str, ...]
     group: str | None = None  # table 二: the id of the 第二十条 group
+    variants: tuple[str, ...] = ()  # other ways real reports print the label (`variants:`)
 
     @property
     def full_label(self) -> str:
         return " > ".join(p for p in self.path if p)
+
+    @property
+    def printed_labels(self) -> tuple[str, ...]:
+        """The official label and its known variants: what a reader matches."""
+        return (self.label, *self.variants) if self.label else ()
 
 
 @dataclass(frozen=True)
@@ -185,6 +192,20 @@ class Table:
         """The ids of the data rows under a node of the row label tree."""
         raise KeyError(node_id)
 
+    @cached_property
+    def rows_by_label(self) -> dict[str, Row]:
+        """Each labelled data row by its label and by each of its form's `variants`,
+        normalised: how a reader finds a row whatever way the report prints it."""
+        return {normalize_label(label): row for row in reversed(self.rows)
+                for label in reversed(row.printed_labels)}
+
+    @cached_property
+    def row_groups(self) -> dict[str, tuple[str, tuple[Row, ...]]]:
+        """Each printed group label of the row tree, normalised: (its label, the data
+        rows under it). A report printing such a label as a data row (the 2019 form's
+        one row （六）其他处理 where the 2021 form has three) cannot be read into them."""
+        return {}
+
     def typed(self, values: dict[CellKey, Any]) -> dict[CellKey, Any]:
         """The cells a clerk types, as given (every cell of the table, derived ones
         left out: they are computed again from these)."""
@@ -208,7 +229,7 @@ class Table:
     @cached_property
     def labels(self) -> frozenset[str]:
         """Every label the table prints, normalised: how a reader recognises it."""
-        labels = {normalize_label(r.label) for r in self.rows if r.label}
+        labels = {normalize_label(label) for r in self.rows for label in r.printed_labels}
         labels |= {normalize_label(c.label) for r in self.rows for c in self.columns_of(r)}
         labels |= {normalize_label(g.label) for g in self.groups}
         return frozenset(labels - {""})
@@ -370,6 +391,12 @@ class MatrixTable(_HeadedTable):
         node = next(found for n in self.row_tree if (found := n.find(node_id)) is not None)
         return tuple(leaf.id for leaf in node.leaves())
 
+    @cached_property
+    def row_groups(self) -> dict[str, tuple[str, tuple[Row, ...]]]:
+        return {normalize_label(node.label): (node.label, tuple(self.row(leaf.id)
+                                                               for leaf in node.leaves()))
+                for top in self.row_tree for node in _all_nodes(top) if not node.is_leaf}
+
     @property
     def label_columns(self) -> int:
         """Grid columns left of the data: the depth of the row label tree."""
@@ -447,14 +474,15 @@ def build_table(table_id: str, raw: dict[str, Any], section: str) -> Table:
 def _group(raw: dict[str, Any]) -> Group:
     columns = tuple(Column(c["id"], c["label"], c.get("type", "count"), (c["label"],))
                     for c in raw["columns"])
-    rows = tuple(Row(r["id"], r["label"], (raw["label"], r["label"]), raw["id"])
-                 for r in raw["rows"])
+    rows = tuple(Row(r["id"], r["label"], (raw["label"], r["label"]), raw["id"],
+                     tuple(r.get("variants", ()))) for r in raw["rows"])
     return Group(raw["id"], raw["label"], columns, rows)
 
 
 def _node(raw: dict[str, Any]) -> Node:
     children = raw.get("columns") or raw.get("rows") or ()
-    return Node(raw.get("id", ""), raw["label"], tuple(_node(c) for c in children), raw.get("type"))
+    return Node(raw.get("id", ""), raw["label"], tuple(_node(c) for c in children), raw.get("type"),
+                tuple(raw.get("variants", ())))
 
 
 def _all_nodes(node: Node) -> Iterator[Node]:
@@ -478,7 +506,7 @@ def leaf_columns(tree: tuple[Node, ...], prefix_ids: tuple[str, ...] = (),
 def _leaf_rows(tree: tuple[Node, ...], path: tuple[str, ...] = ()) -> Iterator[Row]:
     for node in tree:
         if node.is_leaf:
-            yield Row(node.id, node.label, (*path, node.label))
+            yield Row(node.id, node.label, (*path, node.label), variants=node.variants)
         else:
             yield from _leaf_rows(node.children, (*path, node.label))
 
