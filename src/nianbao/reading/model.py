@@ -28,6 +28,10 @@ class ReadReport:
     # compares with the paragraphs its template prints (writing/frame.py)
     paragraphs: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # (table id, row id, column id) -> what the cell's grid position was read from (a
+    # .docx's w:tc): where an annotated copy marks a finding (writing/annotate.py)
+    sources: dict[tuple[str, str, str], object] = field(default_factory=dict, repr=False,
+                                                         compare=False)
 
     def finding(self, rule: str, severity: str, table: str, row: str, column: str,
                 message: str, expected: str | None = None, found: str | None = None) -> None:

@@ -4,7 +4,10 @@ row labels on the left, table 二's title rows naming the group. Tolerates what 
 produce: spaces inside labels (总  计), line breaks in cells, a table split in two with
 the header repeated, extra rows (a warning, never read), a group of table 二 with no
 header row (read in the official column order when its cells are exactly as many as
-its columns, with a warning)."""
+its columns, with a warning). A row printed as one of the `variants` its form file
+declares is read as that row, with a warning naming both labels; a group label printed
+as a data row in place of its rows (the 2019 form's one （六）其他处理 in a 2021 table
+三) is one structure error naming it and the rows expected, never read into them."""
 
 from __future__ import annotations
 
@@ -74,18 +77,21 @@ def _row_label(grid: Grid, r: int, first_data: int) -> str:
     return labels[-1] if labels else ""
 
 
-def _store(values: TableValues, row: Row, column: Column, grid: Grid, r: int, c: int) -> None:
+def _store(report: ReadReport, table: Table, values: TableValues, row: Row, column: Column,
+           grid: Grid, r: int, c: int) -> None:
     cell = grid.rows[r][c]
     if cell.missing:
         values[(row.id, column.id)] = None
         return
     values[(row.id, column.id)] = parse_cell_text(cell.text)
+    if cell.source is not None:
+        report.sources[(table.id, row.id, column.id)] = cell.source
 
 
 def _header_height(grid: Grid, table: Table) -> int:
     """Rows above the first row that is not a header: the first row holding a row label,
     or, where the table's one row has no label (table 四), the first holding a number."""
-    labels = {_norm(r.label) for r in table.rows if r.label}
+    labels = set(table.rows_by_label)
     for r in range(grid.height):
         texts = [_origin_text(grid, r, c) for c in range(grid.width)]
         if labels and any(_norm(t) in labels for t in texts if t):
@@ -109,7 +115,7 @@ def _read_headed(report: ReadReport, table: Table, grid: Grid) -> TableValues:
         return values
     for column in table.columns:
         if column.id in located:
-            _store(values, table.rows[0], column, grid, head, located[column.id])
+            _store(report, table, values, table.rows[0], column, grid, head, located[column.id])
     return values
 
 
@@ -117,7 +123,8 @@ def _read_rows(report: ReadReport, table: Table, grid: Grid, head: int, first: i
                located: dict[str, int]) -> TableValues:
     values: TableValues = {}
     read_rows: set[str] = set()
-    by_label = {_norm(r.label): r for r in table.rows}
+    by_label = table.rows_by_label  # official labels and the form's variants
+    merged: dict[str, str] = {}  # a group label printed as a data row -> as printed
     header_texts = [[_norm(_origin_text(grid, r, c)) for c in range(grid.width)]
                     for r in range(head)]
     for r in range(head, grid.height):
@@ -127,6 +134,9 @@ def _read_rows(report: ReadReport, table: Table, grid: Grid, head: int, first: i
         label = _row_label(grid, r, first)
         row = by_label.get(_norm(label))
         if row is None:
+            if _norm(label) in table.row_groups:
+                merged.setdefault(_norm(label), label.strip())
+                continue
             if any(texts):
                 report.finding(LABEL, WARNING, table.key, label, "",
                                f"{table.key}中有正式格式之外的行“{label}”，未读取")
@@ -137,9 +147,32 @@ def _read_rows(report: ReadReport, table: Table, grid: Grid, head: int, first: i
         note_variant(report, table, label, row.label)
         for column in table.columns:
             if column.id in located:
-                _store(values, row, column, grid, r, located[column.id])
-    missing_rows(report, table, values)
+                _store(report, table, values, row, column, grid, r, located[column.id])
+    named = _merged_rows(report, table, merged, read_rows)
+    missing_rows(report, table, values, named)
     return values
+
+
+def _merged_rows(report: ReadReport, table: Table, merged: dict[str, str],
+                 read_rows: set[str]) -> set[str]:
+    """A group label of the form printed as one data row (a 2019 table 三's （六）其他处理
+    in a 2021 report): its numbers cannot be split into the form's rows, so it is one
+    structure error naming the row and the rows expected, never read as those rows. The
+    ids of the rows it names; a group whose rows are there too is an extra row."""
+    named: set[str] = set()
+    for key, printed in merged.items():
+        label, rows = table.row_groups[key]
+        if any(row.id in read_rows for row in rows):
+            report.finding(LABEL, WARNING, table.key, printed, "",
+                           f"{table.key}中有正式格式之外的行“{printed}”，未读取")
+            continue
+        expected = "”“".join(row.label for row in rows)
+        report.finding(STRUCTURE, ERROR, table.key, label, "",
+                       f"{table.key}中的“{printed}”只有一行，正式格式（{report.form.version}年版）"
+                       f"在其下分为“{expected}”{len(rows)}行，无法拆分，未读取",
+                       expected, printed)
+        named |= {row.id for row in rows}
+    return named
 
 
 def _first_data_column(table: Table, grid: Grid, head: int) -> int:
@@ -152,10 +185,12 @@ def _first_data_column(table: Table, grid: Grid, head: int) -> int:
     return 0
 
 
-def missing_rows(report: ReadReport, table: Table, values: TableValues) -> None:
+def missing_rows(report: ReadReport, table: Table, values: TableValues,
+                 named: set[str] | frozenset[str] = frozenset()) -> None:
+    """A structure error for each row not read (`named`: rows another error names)."""
     read_rows = {row_id for row_id, _ in values}
     for row in table.rows:
-        if row.id not in read_rows:
+        if row.id not in read_rows and row.id not in named:
             report.finding(STRUCTURE, ERROR, table.key, row.label, "",
                            f"{table.key}缺少“{row.full_label}”行")
 
@@ -193,7 +228,7 @@ def _read_titled_groups(report: ReadReport, table: Table, grid: Grid) -> TableVa
                 group = next((g for g in table.groups
                               if all(_norm(col.label) in columns for col in g.columns)), group)
             continue
-        row = next((rw for rw in table.rows if _label_matches(texts[0], rw.label)), None)
+        row = table.rows_by_label.get(first) if first else None
         if row is None or group is None or row.group != group.id:
             if any(t.strip() for t in texts):
                 report.finding(LABEL, WARNING, table.key, texts[0].strip(), "",
@@ -210,7 +245,7 @@ def _read_titled_groups(report: ReadReport, table: Table, grid: Grid) -> TableVa
             c = at.get(_norm(column.label))
             if c is None:
                 continue
-            _store(values, row, column, grid, r, c)
+            _store(report, table, values, row, column, grid, r, c)
     for row in table.rows:
         for column in table.columns_of(row):
             if (row.id, column.id) not in values:

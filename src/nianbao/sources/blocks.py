@@ -63,7 +63,9 @@ class GridCell:
     origin, spans and nested tables (the same list object), so a lookup by (row, col)
     never needs to chase the origin; only the top-left one has is_origin. A position
     no cell covers (w:gridBefore/w:gridAfter, a row ending early) has missing=True,
-    is_origin=False, empty text and its own (row, col) as origin."""
+    is_origin=False, empty text and its own (row, col) as origin. `source` is what the
+    area was read from (a .docx's w:tc element), for a writer that marks the cell in the
+    document itself (writing/annotate.py); it takes no part in comparisons."""
 
     text: str
     origin: tuple[int, int]
@@ -72,6 +74,7 @@ class GridCell:
     is_origin: bool = True
     missing: bool = False
     nested: list[Grid] = field(default_factory=list)  # tables inside the cell, in order
+    source: object = field(default=None, compare=False, repr=False)
 
     @classmethod
     def missing_at(cls, row: int, col: int) -> GridCell:
@@ -126,7 +129,7 @@ def _shifted(cell: GridCell, offset: int) -> GridCell:
         return cell
     row, col = cell.origin
     return GridCell(cell.text, (row + offset, col), cell.row_span, cell.col_span,
-                    cell.is_origin, cell.missing, cell.nested)
+                    cell.is_origin, cell.missing, cell.nested, cell.source)
 
 
 class Budget:

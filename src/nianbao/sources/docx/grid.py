@@ -173,7 +173,7 @@ class Reader:
                 if budget.cells > budget.max_cells:
                     budget.refuse_cells()
                 text, nested = self._content(tc, depth)
-                cells.append((text, nested, *properties.get(tc, _NO_CELL_PROPERTIES)))
+                cells.append((text, nested, *properties.get(tc, _NO_CELL_PROPERTIES), tc))
         return cells
 
     def _content(self, tc: Element, depth: int) -> tuple[str, list[Grid]]:
@@ -264,8 +264,9 @@ class Reader:
         careful.update(paragraphs)
 
 
-# (text, nested tables, gridSpan, vMerge, hMerge); vMerge/hMerge: None, restart, continue
-_Cell = tuple[str, list[Grid], int, "str | None", "str | None"]
+# (text, nested tables, gridSpan, vMerge, hMerge, the w:tc); vMerge/hMerge: None,
+# restart, continue
+_Cell = tuple[str, list[Grid], int, "str | None", "str | None", Element]
 _Row = tuple[int, int, list[_Cell]]  # (gridBefore, gridAfter, cells)
 _NO_CELL_PROPERTIES = (1, None, None)
 _NO_ROW_PROPERTIES = (0, 0, False)
@@ -307,11 +308,11 @@ def _merge(element: Element, tags: Tags) -> str:
 class _Area:
     """A merge area while the grid is laid out; rows grows with vMerge continuations."""
 
-    __slots__ = ("cols", "left", "nested", "origin", "rows", "text")
+    __slots__ = ("cols", "left", "nested", "origin", "rows", "tc", "text")
 
     def __init__(self, top: int, left: int, cols: int, cell: _Cell) -> None:
         self.origin, self.left, self.rows, self.cols = (top, left), left, 1, cols
-        self.text, self.nested = cell[0], cell[1]
+        self.text, self.nested, self.tc = cell[0], cell[1], cell[5]
 
 
 def _layout(rows: list[_Row], budget: Budget) -> Grid:
@@ -376,7 +377,7 @@ def _grid_row(r: int, owners: list[_Area | None]) -> list[GridCell]:
         else:
             origin = area.origin
             row.append(GridCell(area.text, origin, area.rows, area.cols, origin == (r, c),
-                                False, area.nested))
+                                False, area.nested, area.tc))
     return row
 
 
