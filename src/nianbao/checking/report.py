@@ -40,6 +40,11 @@ class CheckResult:
     form: str | None = None
     findings: list[Finding] = field(default_factory=list)
     unusable: str | None = None  # why the file could not be read as a report
+    # what was read, for a page that shows the findings in the tables (`check --review`);
+    # not part of `as_dict()`: the JSON output stays the findings
+    office: str = ""  # whose report, as the document says it ("" when it does not)
+    year: int | None = None
+    tables: dict[str, TableValues] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Finding]:

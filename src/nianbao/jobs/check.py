@@ -22,6 +22,7 @@ def check_file(path: Path, previous: Previous | None = None, category: str = "")
         result.unusable = str(exc)
         return result
     result.form = read.form.version
+    result.office, result.year, result.tables = office_name(read), report_year(read), read.tables
     result.findings = check_read(read, previous, category=category)
     return result
 

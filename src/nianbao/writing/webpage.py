@@ -19,6 +19,7 @@ and checked against the report before it is saved.
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -30,10 +31,12 @@ from nianbao.sources.html import clean_text, read_html
 from nianbao.spec.form import load_form
 from nianbao.spec.page import BODY_SIZE, LINE_PITCH, TABLE_SIZE, TEXT_WIDTH, TITLE_SIZE, points
 from nianbao.spec.page import print_margins_css as _margins
-from nianbao.spec.tables import COLUMN_HEADER, DATA, GROUP_TITLE, ROW_HEADER, Area, Table
+from nianbao.spec.rules import TableValues
+from nianbao.spec.tables import COLUMN_HEADER, DATA, GROUP_TITLE, ROW_HEADER, Area, CellKey, Table
 from nianbao.spec.values import format_value
-from nianbao.writing.frame import Frame, frame_of, marked_report
-from nianbao.writing.verify import verify_read_back
+
+if TYPE_CHECKING:  # the read-back's machinery (the Word template's) is imported when used:
+    from nianbao.writing.frame import Frame  # `check --review` draws tables without it
 
 Element = etree._Element
 
@@ -126,6 +129,8 @@ def verify_page(report: Report, page: bytes) -> None:
     """Read the page as `nianbao import` reads a saved web page; every cell must hold
     the report's value, every rule hold, every paragraph be there as a browser shows
     it (runs of spaces collapsed). Raises VerificationFailed."""
+    from nianbao.writing.verify import verify_read_back
+
     try:
         read = read_blocks(read_html(page))
     except Unusable as exc:
@@ -136,6 +141,8 @@ def verify_page(report: Report, page: bytes) -> None:
 @cache
 def _page_frame(form_version: str) -> Frame:
     """The page's frame of fixed text (its headings), found as a template's is."""
+    from nianbao.writing.frame import frame_of, marked_report
+
     marked = marked_report(load_form(form_version))
     return frame_of(marked, read_blocks(read_html(render_html(marked).encode("utf-8"))), "网页")
 
@@ -160,9 +167,16 @@ def _paragraphs(parent: Element, paragraphs: list[str]) -> None:
 
 
 def _table(parent: Element, report: Report, table: Table, heading_id: str) -> None:
+    draw_table(parent, table, report.tables[table.id], heading_id)
+
+
+def draw_table(parent: Element, table: Table, values: TableValues,
+               heading_id: str) -> dict[CellKey, Element]:
     """A table in its scroll box: column widths in the Word template's proportions,
     the header rows in <thead> (repeated on printed pages), table 二's groups each a
-    <tbody> that its title row heads."""
+    <tbody> that its title row heads. Returns the data cells' elements, for a page that
+    marks some of them (the review page of `nianbao check`)."""
+    drawn: dict[CellKey, Element] = {}
     wrap = _add(parent, "div", **{"class": "table-wrap", "style": "overflow-x:auto",
                                   "role": "region", "tabindex": "0",
                                   "aria-labelledby": heading_id})
@@ -176,7 +190,6 @@ def _table(parent: Element, report: Report, table: Table, heading_id: str) -> No
     for area in table.areas():
         rows.setdefault(area.top, []).append(area)
     head = table.header_rows
-    values = report.tables[table.id]
     group: Element | None = None
     for r in range(table.grid_size[0]):
         cells = sorted(rows.get(r, []), key=lambda a: a.left)
@@ -190,7 +203,10 @@ def _table(parent: Element, report: Report, table: Table, heading_id: str) -> No
             else:
                 text = area.text
             tag, attrs = _cell(area, head)
-            _add(tr, tag, text, **attrs)
+            shown = _add(tr, tag, text, **attrs)
+            if area.role == DATA and area.cell is not None:
+                drawn[area.cell] = shown
+    return drawn
 
 
 def _cell(area: Area, head: int) -> tuple[str, dict[str, str]]:
