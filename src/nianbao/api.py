@@ -2,6 +2,7 @@
 is built on the same ones.
 
     from pathlib import Path
+from typing import TYPE_CHECKING
     from nianbao import api
     report = api.load_report(Path("2024.yaml"))
     docx = api.render_docx(report)            # bytes, read back and checked
@@ -15,8 +16,9 @@ clerk's file or an output gets wrong.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from nianbao.checking.report import CheckResult
+from nianbao.checking.report import CheckResult, Previous
 from nianbao.datafile.reader import load_report
 from nianbao.datafile.writer import dump_report
 from nianbao.jobs.aggregating import Part
@@ -31,6 +33,9 @@ from nianbao.report.office import Office
 from nianbao.report.rollover import Rollover, roll_over
 from nianbao.spec.form import form_for_year, load_form
 
+if TYPE_CHECKING:
+    from nianbao.writing.annotate import Annotated
+
 __all__ = [
     "CheckResult",
     "Imported",
@@ -41,6 +46,7 @@ __all__ = [
     "Rollover",
     "aggregate",
     "aggregate_parts",
+    "annotate_file",
     "blank_report",
     "check_file",
     "dump_report",
@@ -63,6 +69,15 @@ def render_docx(report: Report, template: Path | None = None) -> bytes:
     from nianbao.writing.document import compiled_template, render_report
 
     return render_report(report, compiled_template(template, report.form.version))
+
+
+def annotate_file(path: Path, out: Path, previous: Previous | None = None,
+                  category: str = "", *, force: bool = False) -> Annotated:
+    """Check a report .docx and write a copy with a Word comment (批注) on each cell and
+    paragraph a finding names; the original is untouched."""
+    from nianbao.writing.annotate import annotate_file as annotate
+
+    return annotate(path, out, previous=previous, category=category, force=force)
 
 
 def render_html(report: Report) -> bytes:

@@ -138,9 +138,16 @@ def _report_pdf(result: PdfResult) -> None:
 @click.option("--category", metavar=N_("类别"), default=None,
               help=N_("报告机关的类别（机关信息中的“机关类别”，如 本级政府），决定成文日期的"
                       "公开期限（D2）；默认为部门。"))
+@click.option("--annotate", metavar=FILE, type=click.Path(dir_okay=False, path_type=Path),
+              help=N_("写出加批注的副本：每个有误的格加批注并标为浅红，与表格矛盾的正文段落"
+                      "加批注（只检查一个 .docx 时可用）；原文件不改动。"))
+@click.option("--review", metavar=FILE, type=click.Path(dir_okay=False, path_type=Path),
+              help=N_("写出一页检查结果（.html）：各单位一览，有问题的年报画出表格并标出有误的格。"))
+@click.option("--force", is_flag=True, help=FORCE)
 @command
 def check(files: tuple[Path, ...], previous: Path | None, output_format: str,
-          category: str | None) -> None:
+          category: str | None, annotate: Path | None, review: Path | None,
+          force: bool) -> None:
     """逐格检查年报，或文件夹中的全部年报。
 
     可检查 .docx、.doc、.wps、.odt、.rtf、.html、.txt。列出不相加的表格、
@@ -171,10 +178,26 @@ def check(files: tuple[Path, ...], previous: Path | None, output_format: str,
             last = api.previous_report(previous)
         except Unusable as exc:
             fail([f"{previous}: 无法作为上年报告读取：{exc}"], 2)
-    results = [api.check_file(path, last, category or "") for path in documents]
-    if not results:
+    if not documents:
         fail([_("没有找到要检查的报告文件（{suffixes}）").format(
             suffixes="、".join(REPORT_SUFFIXES))], 2)
+    if review is not None:
+        expect_suffix(review, (".html", ".htm"), N_("网页"))
+    annotated = None
+    if annotate is not None:
+        if len(documents) != 1:
+            fail([_("--annotate 只能用于检查一个 Word 文档（.docx）")], 2)
+        expect_suffix(annotate, (".docx",), N_("Word 文档"))
+        annotated = api.annotate_file(documents[0], annotate, last, category or "",
+                                      force=force)
+        results = [annotated.result]
+    else:
+        results = [api.check_file(path, last, category or "") for path in documents]
+    if review is not None:
+        from nianbao.writing.output import write_atomic
+        from nianbao.writing.review import review_page
+
+        write_atomic(review, review_page(results), force=force)
     for result in results:
         if output_format == "json":
             click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
@@ -185,6 +208,12 @@ def check(files: tuple[Path, ...], previous: Path | None, output_format: str,
     if output_format == "text":
         for result in results:
             click.echo(_summary(result))
+        if annotated is not None and annotated.out is not None:
+            click.echo(_("{file}: 已写出加批注的副本 {out}（{count} 处批注）").format(
+                file=annotated.result.file, out=annotated.out, count=annotated.comments))
+        if review is not None:
+            click.echo(_("已写出检查结果 {review}（{count} 份）").format(
+                review=review, count=len(results)))
     sys.exit(max(r.exit_code for r in results))
 
 
