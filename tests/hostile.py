@@ -137,8 +137,27 @@ def _template(edit: Callable[[str], str]) -> Callable[[Path], None]:
     return make
 
 
+def _pdf(make: Callable[[Path], None]) -> Callable[[], bytes]:
+    """The bytes of a PDF that a tests/pdfmake.py function writes to a file."""
+    def data() -> bytes:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "in.pdf"
+            make(path)
+            return path.read_bytes()
+    return data
+
+
+def _pdfmake():  # type: ignore[no-untyped-def]
+    import pdfmake  # reportlab: only when a PDF case is made
+
+    return pdfmake
+
+
 RENDER = ["render", "data.yaml", "-o", "out.docx"]
 CHECK = ["check", "in.docx"]
+CHECK_PDF = ["check", "in.pdf"]
 IMPORT_HTML = ["import", "in.html", "-o", "out.yaml", "--office", "pingtan"]
 
 
@@ -230,6 +249,27 @@ def corpus() -> list[Case]:
              _file("in.html", lambda: b"<html><body><table><tr><td>x<td><table><p>< &&& </b")),
         Case("huge html page", IMPORT_HTML, 2, "过大",
              _file("in.html", lambda: b"<p>" + b"x" * (40 * 1024 * 1024))),
+        # --- PDFs ---
+        Case("pdf scan without text", CHECK_PDF, 2, "是扫描件或图片：nianbao 不从图片中猜测数字",
+             _file("in.pdf", _pdf(lambda p: _pdfmake().scan_pdf(p)))),
+        Case("import a pdf scan", ["import", "in.pdf", "-o", "out.yaml"], 2, "没有文字层",
+             _file("in.pdf", _pdf(lambda p: _pdfmake().scan_pdf(p)))),
+        Case("encrypted pdf", CHECK_PDF, 2, "PDF 文件有密码保护",
+             _file("in.pdf", _pdf(lambda p: _pdfmake().encrypted_pdf(p)))),
+        Case("truncated pdf", CHECK_PDF, 2, "PDF 文件已损坏或不是 PDF",
+             _file("in.pdf", lambda: _pdf(lambda p: _pdfmake().report_pdf(p))()[:2000])),
+        Case("not a pdf", CHECK_PDF, 2, "PDF 文件已损坏或不是 PDF",
+             _file("in.pdf", lambda: b"PK\x03\x04 a zip named .pdf")),
+        Case("pdf with 100000 pages", CHECK_PDF, 2, "页数过多",
+             _file("in.pdf", lambda: _pdfmake().many_pages_pdf(100_000))),
+        Case("pdf deflate bomb (1 GiB stream)", CHECK_PDF, 2, "解压后过大",
+             _file("in.pdf", lambda: _pdfmake().bomb_pdf())),
+        Case("pdf deflate bomb with a bad checksum", CHECK_PDF, 2, "解压后过大",
+             _file("in.pdf", lambda: _pdfmake().bomb_pdf(corrupt=True))),
+        Case("pdf page of 20000 ruling lines", CHECK_PDF, 2, "内容过多",
+             _file("in.pdf", lambda: _pdfmake().ruled_pdf(10_000))),
+        Case("pdf page tree nested 5000 deep", CHECK_PDF, 2, "嵌套过深",
+             _file("in.pdf", lambda: _pdfmake().deep_pdf(5_000))),
         # --- templates restyled or tampered with ---
         Case("template reaching for __mro__", [*RENDER, "--template", "evil.docx"], 2,
              "含有不允许的表达式", _template(lambda x: swap(x, "{{ title }}",

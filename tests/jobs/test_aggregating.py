@@ -102,7 +102,8 @@ def test_every_input_that_cannot_be_summed_is_named(workdir: Path) -> None:
     assert code == 2  # one input could not be read at all
     lines = output.splitlines()
     assert "空: 文件夹中没有数据文件或报告文件" in lines
-    assert any(line.startswith("各单位/某局.pdf: 无法读取：暂不能读取 PDF 文件") for line in lines)
+    assert any(line.startswith("各单位/某局.pdf: 无法读取：PDF 文件已损坏或不是 PDF")
+               for line in lines)
     assert any(line.startswith("各单位/bad.yaml") for line in lines)
     assert not (workdir / "total.yaml").exists()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -343,25 +344,26 @@ needs_libreoffice = pytest.mark.skipif(not shutil.which("soffice"),
 def test_a_folder_check_names_every_report_file(workdir: Path, pingtan: Report,
                                                 tmp_path: Path) -> None:
     """Nothing is skipped silently: .doc, .odt and .rtf reports are read through
-    LibreOffice and checked like the .docx; a PDF is named with what to do; the exit
-    code says some file could not be checked."""
+    LibreOffice and checked like the .docx, and so is a PDF printed from it; a broken
+    PDF is named with what to do; the exit code says some file could not be checked."""
     folder = workdir / "各单位"
     folder.mkdir()
     (folder / "甲.docx").write_bytes(_document(pingtan))
-    copies = _soffice_copies(tmp_path, folder / "甲.docx", ("doc", "odt", "rtf"))
-    for copy, name in zip(copies, ("乙.doc", "丙.odt", "丁.rtf"), strict=True):
+    copies = _soffice_copies(tmp_path, folder / "甲.docx", ("doc", "odt", "rtf", "pdf"))
+    for copy, name in zip(copies, ("乙.doc", "丙.odt", "丁.rtf", "己.pdf"), strict=True):
         copy.rename(folder / name)
     (folder / "戊.pdf").write_bytes(b"%PDF-1.4\n")
     (folder / "notes.xlsx").write_bytes(b"not a report")  # not report-like: not listed
     result = CliRunner().invoke(main, ["check", str(folder)])
     assert result.exit_code == 2
-    summary = result.output.splitlines()[-5:]
+    summary = result.output.splitlines()[-6:]
     assert summary == [
         f"{folder / '丁.rtf'}: 通过（2021 格式，0 个错误，0 个警告）",
         f"{folder / '丙.odt'}: 通过（2021 格式，0 个错误，0 个警告）",
         f"{folder / '乙.doc'}: 通过（2021 格式，0 个错误，0 个警告）",
-        f"{folder / '戊.pdf'}: 无法检查：暂不能读取 PDF 文件：请改用该报告的 Word 文档（.docx）"
-        "或网页（.html），nianbao 不从 PDF 或图片中猜测数字",
+        f"{folder / '己.pdf'}: 通过（2021 格式，0 个错误，0 个警告）",
+        f"{folder / '戊.pdf'}: 无法检查：PDF 文件已损坏或不是 PDF（文件结构错误）：请重新导出 PDF，"
+        "或改用该报告的 Word 文档（.docx）",
         f"{folder / '甲.docx'}: 通过（2021 格式，0 个错误，0 个警告）"]
 
 
@@ -449,3 +451,33 @@ def test_the_deadline_is_the_one_of_the_body_named(workdir: Path) -> None:
     wrong = CliRunner().invoke(main, ["check", "march.docx", "--category", "政府"])
     assert wrong.exit_code == 2
     assert "--category：应为 部门、本级政府 之一，不是“政府”" in wrong.output
+
+
+def test_check_shows_the_reviewer_the_wrong_cells(workdir: Path, pingtan: Report) -> None:
+    """--annotate: a commented copy of one report; --review: one page for a folder. Both
+    are written whole, never over a file without --force; the original is untouched."""
+    folder = workdir / "各单位"
+    folder.mkdir()
+    wrong = _document(pingtan, {("t3", "disclosed", "natural"): "28"})
+    (folder / "甲.docx").write_bytes(wrong)
+    (folder / "乙.docx").write_bytes(_document(pingtan))
+    result = CliRunner().invoke(main, ["check", str(folder / "甲.docx"),
+                                       "--annotate", "甲-批注.docx"])
+    assert result.exit_code == 1
+    assert "已写出加批注的副本 甲-批注.docx" in result.output
+    with zipfile.ZipFile(workdir / "甲-批注.docx") as package:
+        comments = package.read("word/comments.xml").decode()
+    assert "C1" in comments and "R3.1" in comments
+    assert (folder / "甲.docx").read_bytes() == wrong
+    again = CliRunner().invoke(main, ["check", str(folder / "甲.docx"),
+                                      "--annotate", "甲-批注.docx"])
+    assert again.exit_code == 2 and "已存在" in again.output
+    several = CliRunner().invoke(main, ["check", str(folder), "--annotate", "x.docx"])
+    assert several.exit_code == 2
+    assert "--annotate 只能用于检查一个 Word 文档（.docx）" in several.output
+    review = CliRunner().invoke(main, ["check", str(folder), "--review", "检查结果.html"])
+    assert review.exit_code == 1 and "已写出检查结果 检查结果.html（2 份）" in review.output
+    page = (workdir / "检查结果.html").read_text(encoding="utf-8")
+    assert "甲.docx" in page and "乙.docx" in page and "有错误" in page and "通过" in page
+    named = CliRunner().invoke(main, ["check", str(folder), "--review", "检查结果.pdf"])
+    assert named.exit_code == 2 and "文件名应以 .html 或 .htm 结尾" in named.output

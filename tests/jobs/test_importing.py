@@ -121,8 +121,8 @@ def test_unusable_sources(workdir: Path) -> None:
     (workdir / "a.pdf").write_bytes(b"%PDF-1.4")
     code, output = _invoke("import", "a.pdf", "-o", "a.yaml")
     assert code == 2
-    assert ("a.pdf: 无法导入：暂不能读取 PDF 文件：请改用该报告的 Word 文档（.docx）"
-            "或网页（.html），nianbao 不从 PDF 或图片中猜测数字") in output
+    assert ("a.pdf: 无法导入：PDF 文件已损坏或不是 PDF（文件结构错误）：请重新导出 PDF，"
+            "或改用该报告的 Word 文档（.docx）") in output
     (workdir / "b.docx").write_bytes(b"PK\x03\x04 truncated")
     code, output = _invoke("import", "b.docx", "-o", "b.yaml")
     assert code == 2 and "b.docx: 无法导入：" in output

@@ -20,13 +20,18 @@ def test_an_unsupported_suffix_is_named() -> None:
     with pytest.raises(Unusable) as caught:
         read_source(Path("report.xlsx"))
     assert str(caught.value) == ("不支持的文件类型“.xlsx”：可读取 "
-                                 ".docx、.doc、.wps、.odt、.rtf、.html/.htm、.txt")
+                                 ".docx、.doc、.wps、.odt、.rtf、.html/.htm、.txt、.pdf")
     assert caught.value.exit_code == UNUSABLE
-    with pytest.raises(Unusable, match=r"^暂不能读取 PDF 文件：.*不从 PDF 或图片中猜测数字$"):
-        read_source(Path("report.pdf"))
 
 
-@pytest.mark.parametrize("name", ["a.txt", "a.html", "a.docx"])
+def test_a_pdf_without_text_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(b"%PDF-1.4\n")
+    with pytest.raises(UnreadableSource, match=r"^PDF 文件已损坏或不是 PDF"):
+        read_source(path)
+
+
+@pytest.mark.parametrize("name", ["a.txt", "a.html", "a.docx", "a.pdf"])
 def test_a_missing_file_is_unusable(tmp_path: Path, name: str) -> None:
     with pytest.raises(Unusable, match=r"无法读取|找不到文件"):
         read_source(tmp_path / name)

@@ -1,9 +1,9 @@
 """Any file a report comes as → blocks (paragraphs and table grids in reading order).
 
-One way for every source: `read_source` takes a .docx, a saved web page or text copied
-from one, and gives the same `Block`s, so one reader (`nianbao.reading`) finds the
-report whatever it was published as. Every reader here treats its file as hostile:
-sizes, nesting and work are bounded (`blocks.Budget`).
+One way for every source: `read_source` takes a .docx, a saved web page, text copied
+from one or a PDF's text layer, and gives the same `Block`s, so one reader
+(`nianbao.reading`) finds the report whatever it was published as. Every reader here
+treats its file as hostile: sizes, nesting and work are bounded (`blocks.Budget`).
 """
 
 from __future__ import annotations
@@ -16,19 +16,19 @@ from nianbao.sources.blocks import Block, read_bounded
 # other word processors' reports, read after LibreOffice converts them to .docx
 CONVERTED = {".doc": "Word 97-2003 文档（.doc）", ".wps": "WPS 文字文档（.wps）",
              ".odt": "OpenDocument 文档（.odt）", ".rtf": "RTF 文档（.rtf）"}
-READABLE = (".docx", *CONVERTED, ".html", ".htm", ".txt")
-# what a report may come as: a folder's listing names each of these, read or not
-REPORT_SUFFIXES = (*READABLE, ".pdf")
-PDF = ("暂不能读取 PDF 文件：请改用该报告的 Word 文档（.docx）或网页（.html），"
-       "nianbao 不从 PDF 或图片中猜测数字")
+READABLE = (".docx", *CONVERTED, ".html", ".htm", ".txt", ".pdf")
+# what a report may come as: a folder's listing names each of these
+REPORT_SUFFIXES = READABLE
 
 
 def read_source(path: Path) -> list[Block]:
     """The blocks of a report file, by its suffix; raises Unusable (a subclass for a
     file that is not what its name says)."""
     suffix = path.suffix.lower()
-    if suffix == ".pdf":
-        raise Unusable(PDF)
+    if suffix == ".pdf":  # its text layer; a scan is refused (nianbao reads no images)
+        from nianbao.sources.pdf import read_pdf
+
+        return read_pdf(path)
     if suffix not in READABLE:
         raise Unusable(f"不支持的文件类型“{path.suffix}”：可读取 {_listed()}")
     if suffix == ".docx" or suffix in CONVERTED:
