@@ -8,6 +8,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from nianbao.report.model import Report
 from nianbao.report.prose import resolve_text
@@ -63,6 +64,23 @@ def edited_template(path: Path, edit: Callable[[str], str]) -> Path:
         for name, data in parts.items():
             out.writestr(name, data)
     return path
+
+
+def edited_report(report: Report, edits: dict[tuple[str, str, str], str] | None = None
+                  ) -> bytes:
+    """The report rendered, some cells' printed text replaced as a clerk might have done
+    in Word afterwards: {(table, row, column): text}."""
+    from nianbao.writing.document import compiled_template
+    from nianbao.writing.filler import render_context
+
+    ctx: dict[str, Any] = render_context(report)
+    for (table_id, row, column), text in (edits or {}).items():
+        node = ctx[table_id] if row == "-" else ctx[table_id][row]
+        *parents, leaf = column.split(".")
+        for part in parents:
+            node = node[part]
+        node[leaf] = text
+    return compiled_template(None, report.form.version).render_context(ctx)
 
 
 def swap_cells(xml: str) -> str:

@@ -9,37 +9,21 @@ import subprocess
 import zipfile
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from handmade import T3, handmade_report
-from helpers import tables, texts
+from helpers import edited_report, tables, texts
 
 from nianbao.cli import main
 from nianbao.datafile.reader import load_report
 from nianbao.jobs.check import check_file
 from nianbao.report.model import Report
-from nianbao.writing.document import compiled_template
-from nianbao.writing.filler import render_context
 
 
 @pytest.fixture
 def pingtan(workdir: Path) -> Report:
     return load_report(workdir / "pingtan-2021.yaml")
-
-
-def _document(report: Report, edits: dict[tuple[str, str, str], str] | None = None) -> bytes:
-    """The report rendered, with some cells' printed text replaced as a clerk might have
-    done in Word afterwards: {(table, row, column): text}."""
-    ctx: dict[str, Any] = render_context(report)
-    for (table_id, row, column), text in (edits or {}).items():
-        node = ctx[table_id] if row == "-" else ctx[table_id][row]
-        *parents, leaf = column.split(".")
-        for part in parents:
-            node = node[part]
-        node[leaf] = text
-    return compiled_template(None, report.form.version).render_context(ctx)
 
 
 def _check(path: Path, data: bytes, previous: Path | None = None) -> tuple[int, str]:
@@ -57,14 +41,14 @@ def _cells(path: Path) -> list[tuple[str, str, str, str, str | None, str | None]
 
 
 def test_rendered_report_passes(workdir: Path, pingtan: Report) -> None:
-    code, output = _check(workdir / "a.docx", _document(pingtan))
+    code, output = _check(workdir / "a.docx", edited_report(pingtan))
     assert code == 0
     assert output == f"{workdir / 'a.docx'}: 通过（2021 格式，0 个错误，0 个警告）\n"
 
 
 def test_json_output(workdir: Path, pingtan: Report) -> None:
     path = workdir / "a.docx"
-    path.write_bytes(_document(pingtan, {("t4", "-", "review.total"): "4"}))
+    path.write_bytes(edited_report(pingtan, {("t4", "-", "review.total"): "4"}))
     result = CliRunner().invoke(main, ["check", str(path), "--format", "json"])
     assert result.exit_code == 1
     data = json.loads(result.output)
@@ -90,7 +74,7 @@ def test_the_2020_style_error_is_caught_though_the_printed_note_holds(
         ("t3", "carried_forward", "natural"): "1", ("t3", "carried_forward", "total"): "1",
     }
     path = workdir / "2020.docx"
-    path.write_bytes(_document(pingtan, edits))
+    path.write_bytes(edited_report(pingtan, edits))
     assert _cells(path) == [
         ("R3.2", "error", "（七）总计", "自然人", "27", "21"),
         ("R3.2", "error", "（七）总计", "总计", "27", "21"),
@@ -101,7 +85,7 @@ def test_blank_total_column_gives_r34_for_exactly_those_cells(workdir: Path,
                                                                 pingtan: Report) -> None:
     table = pingtan.form.tables["t3"]
     path = workdir / "blank.docx"
-    path.write_bytes(_document(pingtan, {("t3", row.id, "total"): "" for row in table.rows}))
+    path.write_bytes(edited_report(pingtan, {("t3", row.id, "total"): "" for row in table.rows}))
     assert _cells(path) == [("R3.4", "error", row.label, "总计", "0", "") for row in table.rows]
     code, output = _check(path, path.read_bytes())
     assert code == 1
@@ -119,7 +103,7 @@ def test_every_cell_that_is_not_a_number_is_named(workdir: Path, pingtan: Report
     for tid, row, column in _mutable_cells(pingtan):
         table = pingtan.form.tables[tid]
         path = workdir / "m.docx"
-        path.write_bytes(_document(pingtan, {(tid, row, column): "—"}))
+        path.write_bytes(edited_report(pingtan, {(tid, row, column): "—"}))
         rule = "R2.1" if tid == "t2" else "R3.4"
         label = table.column(column).full_label if tid == "t4" else table.column(column).label
         assert _cells(path) == [(rule, "error", table.row(row).label, label, None, "—")], \
@@ -136,7 +120,7 @@ def test_every_changed_number_breaks_a_rule_of_that_cell(workdir: Path,
         table = pingtan.form.tables[tid]
         value = pingtan.tables[tid][(row, column)]
         path = workdir / "m.docx"
-        path.write_bytes(_document(pingtan, {(tid, row, column): str(value + 1)}))
+        path.write_bytes(edited_report(pingtan, {(tid, row, column): str(value + 1)}))
         related = [eq for eq in pingtan.form.equations(tid)
                    if (row, column) in eq.left + eq.right]
         findings = check_file(path).errors
@@ -190,12 +174,12 @@ def test_previous_year(workdir: Path, pingtan: Report) -> None:
              ("t3", "received", "natural"): "63", ("t3", "received", "total"): "69",
              ("t2", "normative_documents", "in_force"): "731"}
     next_year = replace(pingtan, year=2022, title=None)  # the same office, the year after
-    this.write_bytes(_document(next_year, edits))
+    this.write_bytes(edited_report(next_year, edits))
     last = workdir / "pingtan-2021.yaml"
     assert [f for f in check_file(this).findings if f.severity == "error"] == []
     code, output = _check(this, this.read_bytes(), previous=last)
     assert code == 0, output
-    this.write_bytes(_document(next_year))
+    this.write_bytes(edited_report(next_year))
     code, output = _check(this, this.read_bytes(), previous=last)
     assert code == 1
     assert ("错误 [X1] 表三 “二、上年结转政府信息公开申请数量” “自然人”：应为 1，实为 0"
@@ -219,8 +203,8 @@ def test_prose_against_tables(workdir: Path) -> None:
 def test_several_files_and_folders(workdir: Path, pingtan: Report) -> None:
     folder = workdir / "reports"
     folder.mkdir()
-    (folder / "good.docx").write_bytes(_document(pingtan))
-    (folder / "bad.docx").write_bytes(_document(pingtan, {("t4", "-", "review.total"): "9"}))
+    (folder / "good.docx").write_bytes(edited_report(pingtan))
+    (folder / "bad.docx").write_bytes(edited_report(pingtan, {("t4", "-", "review.total"): "9"}))
     (folder / "~$good.docx").write_bytes(b"Word's lock file")
     result = CliRunner().invoke(main, ["check", str(folder)])
     assert result.exit_code == 1
@@ -268,7 +252,7 @@ def test_previous_report_from_a_data_file_or_a_report(workdir: Path, pingtan: Re
     previous = previous_report(workdir / "pingtan-2021.yaml")
     assert (previous.form.version, previous.tables) == ("2021", pingtan.tables)
     assert (previous.year, previous.office) == (2021, "平潭综合实验区")
-    (workdir / "last.docx").write_bytes(_document(pingtan))
+    (workdir / "last.docx").write_bytes(edited_report(pingtan))
     previous = previous_report(workdir / "last.docx")
     assert previous.tables == pingtan.tables
     assert (previous.year, previous.office) == (2021, "平潭综合实验区")
@@ -293,7 +277,7 @@ def _two_years(workdir: Path, pingtan: Report, this_year: int, office: str = "")
     if office:
         report.office = replace(pingtan.office, name=office, signature=office)
     path = workdir / "this.docx"
-    path.write_bytes(_document(report))
+    path.write_bytes(edited_report(report))
     return path
 
 
@@ -318,7 +302,7 @@ def test_a_previous_report_that_does_not_fit_is_named_not_compared(
 
 def test_the_same_file_as_its_own_previous_is_a_usage_error(workdir: Path,
                                                             pingtan: Report) -> None:
-    (workdir / "r.docx").write_bytes(_document(pingtan))
+    (workdir / "r.docx").write_bytes(edited_report(pingtan))
     result = CliRunner().invoke(main, ["check", "r.docx", "--previous", str(workdir / "r.docx")])
     assert result.exit_code == 2
     assert result.output.splitlines() == [
@@ -348,7 +332,7 @@ def test_a_folder_check_names_every_report_file(workdir: Path, pingtan: Report,
     PDF is named with what to do; the exit code says some file could not be checked."""
     folder = workdir / "各单位"
     folder.mkdir()
-    (folder / "甲.docx").write_bytes(_document(pingtan))
+    (folder / "甲.docx").write_bytes(edited_report(pingtan))
     copies = _soffice_copies(tmp_path, folder / "甲.docx", ("doc", "odt", "rtf", "pdf"))
     for copy, name in zip(copies, ("乙.doc", "丙.odt", "丁.rtf", "己.pdf"), strict=True):
         copy.rename(folder / name)
@@ -418,7 +402,7 @@ def test_the_likely_mistyped_cell_is_named_first(workdir: Path, pingtan: Report)
     """予以公开/自然人 27 → 28 in the document: the row's 总计 (R3.1) and the column's
     （七）总计 (R3.2) no longer add up; C1 names the one cell that explains both."""
     path = workdir / "edit.docx"
-    path.write_bytes(_document(pingtan, {("t3", "disclosed", "natural"): "28"}))
+    path.write_bytes(edited_report(pingtan, {("t3", "disclosed", "natural"): "28"}))
     result = CliRunner().invoke(main, ["check", "edit.docx"])
     assert result.exit_code == 1
     assert result.output.splitlines()[:3] == [
@@ -458,9 +442,9 @@ def test_check_shows_the_reviewer_the_wrong_cells(workdir: Path, pingtan: Report
     are written whole, never over a file without --force; the original is untouched."""
     folder = workdir / "各单位"
     folder.mkdir()
-    wrong = _document(pingtan, {("t3", "disclosed", "natural"): "28"})
+    wrong = edited_report(pingtan, {("t3", "disclosed", "natural"): "28"})
     (folder / "甲.docx").write_bytes(wrong)
-    (folder / "乙.docx").write_bytes(_document(pingtan))
+    (folder / "乙.docx").write_bytes(edited_report(pingtan))
     result = CliRunner().invoke(main, ["check", str(folder / "甲.docx"),
                                        "--annotate", "甲-批注.docx"])
     assert result.exit_code == 1

@@ -10,20 +10,16 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
-from helpers import merge_areas
+from helpers import edited_report, merge_areas
 from lxml import html as lxml_html
 
 from nianbao.checking.report import CheckResult
 from nianbao.datafile.reader import load_report
 from nianbao.jobs.check import check_file, documents_in
 from nianbao.report.aggregate import brief
-from nianbao.report.model import Report
 from nianbao.spec.findings import ERROR, WARNING, Finding
-from nianbao.writing.document import compiled_template
-from nianbao.writing.filler import render_context
 from nianbao.writing.review import review_page
 
 HOSTILE = "<script>alert(1)</script>"
@@ -31,19 +27,6 @@ RECEIVED = "一、本年新收政府信息公开申请数量"
 CARRIED = "四、结转下年度继续办理"
 
 Html = lxml_html.HtmlElement
-
-
-def document(report: Report, edits: dict[tuple[str, str, str], str] | None = None) -> bytes:
-    """The report rendered, some cells' printed text replaced as a clerk might have done
-    in Word afterwards: {(table, row, column): text} (as tests/jobs/test_check.py)."""
-    ctx: dict[str, Any] = render_context(report)
-    for (table_id, row, column), text in (edits or {}).items():
-        node = ctx[table_id] if row == "-" else ctx[table_id][row]
-        *parents, leaf = column.split(".")
-        for part in parents:
-            node = node[part]
-        node[leaf] = text
-    return compiled_template(None, report.form.version).render_context(ctx)
 
 
 def office_folder(workdir: Path) -> list[CheckResult]:
@@ -55,8 +38,8 @@ def office_folder(workdir: Path) -> list[CheckResult]:
     jingdezhen = load_report(workdir / "jingdezhen-2023.yaml")
     natural = jingdezhen.tables["t3"][("received", "natural")]
     assert isinstance(natural, int)
-    (folder / "1-平潭.docx").write_bytes(document(pingtan))
-    (folder / "2-景德镇.docx").write_bytes(document(jingdezhen, {
+    (folder / "1-平潭.docx").write_bytes(edited_report(pingtan))
+    (folder / "2-景德镇.docx").write_bytes(edited_report(jingdezhen, {
         ("t3", "received", "natural"): str(natural + 3), ("t4", "-", "review.total"): HOSTILE}))
     (folder / "3-坏.docx").write_bytes(b"PK\x03\x04" + HOSTILE.encode())
     return [check_file(path) for path in documents_in([folder])]
