@@ -9,6 +9,7 @@ hostile file costs bounded time and memory whatever it claims to be.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,14 +28,12 @@ class UnreadableSource(Unusable):
     is the Chinese message, saying what is wrong and, where possible, what to do."""
 
 
-def read_bounded(path: str | os.PathLike[str], limit: int, kind: str,
-                 error: type[UnreadableSource] = UnreadableSource) -> bytes:
-    """A file's bytes, at most one past `limit` (a huge file is not loaded to be
-    refused: the caller refuses what is longer); `kind` names what the file should be
-    (Word 文档, 报告文件) in the Chinese message when it cannot be read."""
+def open_source(path: str | os.PathLike[str], kind: str,
+                error: type[UnreadableSource] = UnreadableSource) -> io.BufferedReader:
+    """A report file opened for reading, or `error` with a Chinese line saying why not;
+    `kind` names what the file should be (Word 文档, 报告文件, PDF 文件)."""
     try:
-        with open(path, "rb") as file:
-            return file.read(limit + 1)
+        return open(path, "rb")
     except FileNotFoundError:
         raise error(f"找不到文件：{os.fspath(path)}") from None
     except IsADirectoryError:
@@ -43,6 +42,14 @@ def read_bounded(path: str | os.PathLike[str], limit: int, kind: str,
         raise error(f"没有读取此文件的权限：{os.fspath(path)}") from None
     except OSError as exc:
         raise error(f"无法打开文件：{os.fspath(path)}（错误号 {exc.errno}）") from None
+
+
+def read_bounded(path: str | os.PathLike[str], limit: int, kind: str,
+                 error: type[UnreadableSource] = UnreadableSource) -> bytes:
+    """A file's bytes, at most one past `limit` (a huge file is not loaded to be
+    refused: the caller refuses what is longer); `kind` as for `open_source`."""
+    with open_source(path, kind, error) as file:
+        return file.read(limit + 1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ from nianbao.sources.blocks import (
     ParagraphBlock,
     TableBlock,
     UnreadableSource,
+    open_source,
 )
 
 MB = 1024 * 1024
@@ -83,7 +84,7 @@ def read_pdf(path: Path) -> list[Block]:
         raise UnreadablePdf(TOO_BIG)
     decoded = _DECODED.set(_Counter())
     try:
-        with _open(path) as stream:
+        with open_source(path, "PDF 文件", UnreadablePdf) as stream:
             pdf = pdfplumber.pdf.PDF(stream, stream_is_external=True)
             pages = []
             for number, page in enumerate(PDFPage.create_pages(pdf.doc), 1):
@@ -113,17 +114,6 @@ def read_pdf(path: Path) -> list[Block]:
         raise UnreadablePdf(BROKEN.format(detail=detail)) from None
     finally:
         _DECODED.reset(decoded)
-
-
-def _open(path: Path) -> Any:
-    try:
-        return open(path, "rb")
-    except FileNotFoundError:
-        raise UnreadablePdf(f"找不到文件：{os.fspath(path)}") from None
-    except IsADirectoryError:
-        raise UnreadablePdf(f"这是一个文件夹，不是 PDF 文件：{os.fspath(path)}") from None
-    except OSError as exc:
-        raise UnreadablePdf(f"无法打开文件：{os.fspath(path)}（错误号 {exc.errno}）") from None
 
 
 # decoded bytes: pdfminer inflates a stream with one unbounded zlib.decompress (and LZW
