@@ -73,9 +73,14 @@ def _wrapped(text: str, width: float) -> list[str]:
     return [text[i:i + per_line] for i in range(0, len(text), per_line)] or [""]
 
 
-def draw_table(page: canvas.Canvas, areas: list[Area], top: float) -> float:
+BORDERS = ("lines", "rects")
+
+
+def draw_table(page: canvas.Canvas, areas: list[Area], top: float,
+               borders: str = "lines") -> float:
     """Draws areas as ruled cells from `top` (points from the page's top); each cell's
-    four sides are lines of their own (as many tools draw them); returns the bottom."""
+    four sides are lines of their own (as many tools draw them), or with borders="rects"
+    thin filled rectangles (as Word and WPS print borders); returns the bottom."""
     xs = [LEFT]
     for width in COLUMNS:
         xs.append(xs[-1] + width)
@@ -86,7 +91,11 @@ def draw_table(page: canvas.Canvas, areas: list[Area], top: float) -> float:
         x0, x1, y0, y1 = xs[c], xs[c + w], ys[r], ys[r + h]
         for a, b, d, e in ((x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y0, x0, y1),
                            (x1, y0, x1, y1)):
-            page.line(a, HEIGHT - b, d, HEIGHT - e)
+            if borders == "rects":
+                page.rect(a - 0.25, HEIGHT - e - 0.25, d - a + 0.5, e - b + 0.5,
+                          stroke=0, fill=1)
+            else:
+                page.line(a, HEIGHT - b, d, HEIGHT - e)
         lines = _wrapped(text, x1 - x0)
         first = (y0 + y1) / 2 - (len(lines) - 1) * (SIZE + 1) / 2 + SIZE / 3
         for k, line in enumerate(lines):
@@ -95,16 +104,29 @@ def draw_table(page: canvas.Canvas, areas: list[Area], top: float) -> float:
 
 
 def report_pdf(path: Path, rows: list[tuple[list[str], list[int | None]]] | None = None,
-               split: int = 16, repeat_header: bool = True) -> None:
+               split: int = 16, repeat_header: bool = True, borders: str = "lines",
+               placed: bool = False) -> None:
     """A PDF with table 三 (handmade.T3 unless rows are given) under its heading,
-    broken after `split` data rows onto a second page, the header repeated or not."""
+    broken after `split` data rows onto a second page, the header repeated or not;
+    `borders` as draw_table; `placed`: the first page's table drawn once as a form
+    XObject and placed shifted (as stamping and imposing tools wrap a page)."""
     rows = T3 if rows is None else rows
     page = canvas.Canvas(str(path), pagesize=A4)
     page.setFont(FONT, 16)
     page.drawCentredString(WIDTH / 2, HEIGHT - 40, "某局2021年度政府信息公开工作年度报告")
     page.drawString(LEFT, HEIGHT - TOP + 8, "三、收到和处理政府信息公开申请情况")
     body = table_three_body(rows[:split])
-    draw_table(page, [*table_three_header(), *[(r + 3, *a) for r, *a in body]], TOP + 10)
+    areas = [*table_three_header(), *[(r + 3, *a) for r, *a in body]]
+    if placed:
+        page.beginForm("table", 0, 0, WIDTH, HEIGHT)
+        draw_table(page, areas, TOP + 30, borders)
+        page.endForm()
+        page.saveState()
+        page.translate(0, 20)  # the form drew 20 points lower
+        page.doForm("table")
+        page.restoreState()
+    else:
+        draw_table(page, areas, TOP + 10, borders)
     page.setFont(FONT, 10)
     page.drawCentredString(WIDTH / 2, 40, "— 1 —")
     page.showPage()
@@ -112,11 +134,33 @@ def report_pdf(path: Path, rows: list[tuple[list[str], list[int | None]]] | None
     body = table_three_body(rows[split:], continued=True)
     areas = [*(table_three_header() if repeat_header else []),
              *[(r + offset, *a) for r, *a in body]]
-    bottom = draw_table(page, areas, TOP)
+    bottom = draw_table(page, areas, TOP, borders)
     page.setFont(FONT, 16)
     page.drawString(LEFT, HEIGHT - bottom - 40, "四、政府信息公开行政复议、行政诉讼情况")
     page.setFont(FONT, 10)
     page.drawCentredString(WIDTH / 2, 40, "— 2 —")
+    page.showPage()
+    page.save()
+
+
+def turned_pdf(path: Path, angle: int) -> None:
+    """A small table whose tall merged first cell holds its label turned by `angle`
+    degrees (90: reads upward, -90: downward), as some reports set 三、本年度办理结果."""
+    page = canvas.Canvas(str(path), pagesize=A4)
+    page.setFont(FONT, 10)
+    xs, ys = [60, 90, 300], [700, 600, 500]
+    for x in xs:
+        page.line(x, ys[0], x, ys[-1])
+    page.line(xs[0], ys[0], xs[-1], ys[0])
+    page.line(xs[1], ys[1], xs[-1], ys[1])  # the first column is one cell
+    page.line(xs[0], ys[-1], xs[-1], ys[-1])
+    page.saveState()
+    page.translate(*((78, 515) if angle == 90 else (72, 685)))
+    page.rotate(angle)
+    page.drawString(0, 0, "三、本年度办理结果")
+    page.restoreState()
+    page.drawString(100, 650, "12")
+    page.drawString(100, 550, "34")
     page.showPage()
     page.save()
 
@@ -164,6 +208,26 @@ def bomb_pdf(corrupt: bool = False) -> bytes:
                  b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
                  b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream
                  + b"\nendstream"])
+
+
+def xref_bomb_pdf() -> bytes:
+    """A PDF whose cross-reference stream (read before any page) inflates to 1 GiB:
+    PDFium would take 2 GB of memory just to open it."""
+    deflater = zlib.compressobj(9)
+    chunk = bytes(16 * 1024 * 1024)
+    stream = b"".join(deflater.compress(chunk) for _ in range(64)) + deflater.flush()
+    out = io.BytesIO()
+    out.write(b"%PDF-1.5\n")
+    for number, body in enumerate([b"<< /Type /Catalog /Pages 2 0 R >>",
+                                   b"<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
+                                   b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"],
+                                  1):
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    start = out.tell()
+    out.write(b"4 0 obj\n<< /Type /XRef /Size 5 /W [1 4 2] /Root 1 0 R /Filter /FlateDecode "
+              b"/Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream\nendobj\n")
+    out.write(b"startxref\n%d\n%%%%EOF\n" % start)
+    return out.getvalue()
 
 
 def deep_pdf(depth: int) -> bytes:

@@ -22,7 +22,7 @@ from nianbao.errors import os_reason
 ALLOWED = {"nianbao", "json", "yaml", "yml", "docx", "doc", "wps", "odt", "rtf", "html", "htm",
            "txt", "pdf", "PDF", "text", "Word", "LibreOffice", "config", "offices", "forms",
            "templates", "summary", "csv", "office", "pingtan", "sudo", "apt", "get", "install",
-           "JSON"}
+           "JSON", "Excel", "WPS"}  # product names a clerk knows
 COMMAND_NAMES = {part for name in ("office", "new", *main.commands)  # type: ignore[attr-defined]
                  for part in name.split("-")}
 CHINESE = {"LANG": "zh_CN.UTF-8", "LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": ""}

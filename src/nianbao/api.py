@@ -18,12 +18,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from nianbao.checking.overview import overview_csv
 from nianbao.checking.report import CheckResult, Previous
 from nianbao.datafile.reader import load_report
 from nianbao.datafile.writer import dump_report
 from nianbao.jobs.aggregating import Part
 from nianbao.jobs.aggregating import parts as aggregate_parts
-from nianbao.jobs.check import check_file, previous_report
+from nianbao.jobs.check import check_file, check_files, previous_report
 from nianbao.jobs.importing import Imported, import_report
 from nianbao.jobs.render import Outputs, Rendered, render_one, write
 from nianbao.report.aggregate import aggregate
@@ -49,11 +50,13 @@ __all__ = [
     "annotate_file",
     "blank_report",
     "check_file",
+    "check_files",
     "dump_report",
     "form_for_year",
     "import_file",
     "load_form",
     "load_report",
+    "overview_csv",
     "previous_report",
     "render_docx",
     "render_html",

@@ -465,3 +465,46 @@ def test_check_shows_the_reviewer_the_wrong_cells(workdir: Path, pingtan: Report
     assert "甲.docx" in page and "乙.docx" in page and "有错误" in page and "通过" in page
     named = CliRunner().invoke(main, ["check", str(folder), "--review", "检查结果.pdf"])
     assert named.exit_code == 2 and "文件名应以 .html 或 .htm 结尾" in named.output
+
+
+def test_a_mixed_folder_checks_alike_on_two_processes_and_sums_up_in_a_csv(
+        workdir: Path, pingtan: Report) -> None:
+    """A compiling body's folder: Word files, a PDF, a broken PDF. Two processes give
+    the results of one, in the folder's order; --summary writes one row per file that
+    Excel opens (UTF-8 with a BOM), never over a file without --force."""
+    import csv
+
+    import pdfmake
+
+    folder = workdir / "各单位"
+    folder.mkdir()
+    (folder / "甲.docx").write_bytes(edited_report(pingtan, {("t3", "disclosed", "natural"): "28"}))
+    (folder / "乙.docx").write_bytes(edited_report(pingtan))
+    pdfmake.report_pdf(folder / "丙.pdf")
+    (folder / "丁.pdf").write_bytes(b"%PDF-1.4\n")
+    runs = [CliRunner().invoke(main, ["check", str(folder), "--format", "json", "-j", jobs])
+            for jobs in ("1", "2")]
+    assert [r.exit_code for r in runs] == [2, 2]
+    assert runs[0].stdout == runs[1].stdout
+    files = [json.loads(line)["file"] for line in runs[0].stdout.splitlines()]
+    assert [Path(f).name for f in files] == ["丁.pdf", "丙.pdf", "乙.docx", "甲.docx"]
+    result = CliRunner().invoke(main, ["check", str(folder), "--summary", "检查结果.csv"])
+    assert result.exit_code == 2
+    assert "已写出检查结果汇总表 检查结果.csv（4 份）" in result.output
+    data = (workdir / "检查结果.csv").read_bytes()
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(data.decode("utf-8-sig").splitlines(keepends=True)))
+    by_file = {Path(row["文件"]).name: row for row in rows}
+    assert list(by_file) == ["丁.pdf", "丙.pdf", "乙.docx", "甲.docx"]
+    assert by_file["乙.docx"]["结果"] == "通过" and by_file["乙.docx"]["错误"] == "0"
+    assert by_file["乙.docx"]["机关"] == pingtan.office.name
+    assert by_file["乙.docx"]["本年新收政府信息公开申请数量"] == str(
+        pingtan.tables["t3"].get(("received", "total")))
+    assert by_file["甲.docx"]["结果"] == "有错误" and "[C1]" in by_file["甲.docx"]["问题"]
+    assert by_file["丁.pdf"]["结果"] == "无法检查" and by_file["丁.pdf"]["错误"] == ""
+    assert "PDF 文件已损坏或不是 PDF" in by_file["丁.pdf"]["问题"]
+    again = CliRunner().invoke(main, ["check", str(folder), "--summary", "检查结果.csv"])
+    assert again.exit_code == 2 and "已存在" in again.output
+    forced = CliRunner().invoke(main, ["check", str(folder), "--summary", "检查结果.csv",
+                                       "--force"])
+    assert forced.exit_code == 2 and "已写出检查结果汇总表" in forced.output

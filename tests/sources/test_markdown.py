@@ -17,6 +17,7 @@ from nianbao.jobs.check import check_file
 from nianbao.jobs.importing import import_report
 from nianbao.reading.document import read_blocks, read_file
 from nianbao.report.model import Report
+from nianbao.sources import read_source
 from nianbao.sources.blocks import Grid, TableBlock, UnreadableSource
 from nianbao.sources.text import NO_TABLES, text_blocks
 from nianbao.spec.form import load_form
@@ -80,6 +81,14 @@ def test_a_markdown_copy_reads_every_cell_of_the_data(tmp_path: Path, name: str,
     assert read.findings == []
     same_report(import_report(path).report, report)
     assert check_file(path).findings == []
+
+
+def test_a_copy_saved_as_md_reads_as_the_same_text_saved_as_txt(tmp_path: Path) -> None:
+    text = copied(EXAMPLE_FILES[0], "empty")
+    (tmp_path / "copy.md").write_text(text, encoding="utf-8")
+    (tmp_path / "copy.txt").write_text(text, encoding="utf-8")
+    assert read_source(tmp_path / "copy.md") == read_source(tmp_path / "copy.txt")
+    assert check_file(tmp_path / "copy.md").findings == []
 
 
 def test_the_copy_is_the_grid_word_prints() -> None:

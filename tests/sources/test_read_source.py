@@ -20,7 +20,7 @@ def test_an_unsupported_suffix_is_named() -> None:
     with pytest.raises(Unusable) as caught:
         read_source(Path("report.xlsx"))
     assert str(caught.value) == ("不支持的文件类型“.xlsx”：可读取 "
-                                 ".docx、.doc、.wps、.odt、.rtf、.html/.htm、.txt、.pdf")
+                                 ".docx、.doc、.wps、.odt、.rtf、.html/.htm、.txt、.md、.pdf")
     assert caught.value.exit_code == UNUSABLE
 
 
@@ -65,3 +65,4 @@ def test_a_data_file_named_docx_is_no_word_document(tmp_path: Path) -> None:
     path.write_bytes((EXAMPLES / "pingtan-2021.yaml").read_bytes())
     with pytest.raises(UnreadableSource, match="不是 Word 文档"):
         read_source(path)
+

@@ -30,7 +30,7 @@ from nianbao.cli.i18n import N_, _
 from nianbao.spec.form import FORM_VERSIONS
 
 if TYPE_CHECKING:
-    from nianbao.checking.report import CheckResult
+    from nianbao.checking.report import CheckResult, Previous
     from nianbao.report.office import Office
     from nianbao.writing.pdf import PdfResult
 
@@ -143,20 +143,28 @@ def _report_pdf(result: PdfResult) -> None:
                       "加批注（只检查一个 .docx 时可用）；原文件不改动。"))
 @click.option("--review", metavar=FILE, type=click.Path(dir_okay=False, path_type=Path),
               help=N_("写出一页检查结果（.html）：各单位一览，有问题的年报画出表格并标出有误的格。"))
+@click.option("--summary", metavar=FILE, type=click.Path(dir_okay=False, path_type=Path),
+              help=N_("写出检查结果汇总表（.csv，可用 Excel、WPS 打开）：每份年报一行，"
+                      "含结果、错误和警告数、本年新收与结转数、所有问题。"))
+@click.option("-j", "--jobs", metavar=N_("个数"), type=IntegerRange(1, 256),
+              default=os.cpu_count() or 1, show_default=False,
+              help=N_("同时检查的进程数；默认为本机处理器核数。"))
 @click.option("--force", is_flag=True, help=FORCE)
 @command
 def check(files: tuple[Path, ...], previous: Path | None, output_format: str,
           category: str | None, annotate: Path | None, review: Path | None,
-          force: bool) -> None:
+          summary: Path | None, jobs: int, force: bool) -> None:
     """逐格检查年报，或文件夹中的全部年报。
 
-    可检查 .docx、.doc、.wps、.odt、.rtf、.html、.txt。列出不相加的表格、
+    可检查 .docx、.pdf、.html、.txt、.md，以及 .doc、.wps、.odt、.rtf（需要
+    LibreOffice）。列出不相加的表格、
     空白或不是数字的格、缺少的行、与表格矛盾的正文，每条标明规则编号；
     各规则编号（R3.1、X1、C1 …）的含义见 nianbao rules。
     退出码 0：没有错误（可有警告）；1：有错误；2：有文件不能作为年报读取。
 
     \b
     例：nianbao check 2024.docx --previous 2023.docx
+        nianbao check 各单位年报/ --review 检查结果.html --summary 检查结果.csv
         nianbao check 各单位年报/ --format json
     """
     from nianbao import api
@@ -183,6 +191,8 @@ def check(files: tuple[Path, ...], previous: Path | None, output_format: str,
             suffixes="、".join(REPORT_SUFFIXES))], 2)
     if review is not None:
         expect_suffix(review, (".html", ".htm"), N_("网页"))
+    if summary is not None:
+        expect_suffix(summary, (".csv",), N_("汇总表"))
     annotated = None
     if annotate is not None:
         if len(documents) != 1:
@@ -192,12 +202,16 @@ def check(files: tuple[Path, ...], previous: Path | None, output_format: str,
                                       force=force)
         results = [annotated.result]
     else:
-        results = [api.check_file(path, last, category or "") for path in documents]
+        results = _checked(documents, last, category or "", jobs)
     if review is not None:
         from nianbao.writing.output import write_atomic
         from nianbao.writing.review import review_page
 
         write_atomic(review, review_page(results), force=force)
+    if summary is not None:
+        from nianbao.writing.output import write_atomic
+
+        write_atomic(summary, api.overview_csv(results), force=force)
     for result in results:
         if output_format == "json":
             click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
@@ -214,7 +228,23 @@ def check(files: tuple[Path, ...], previous: Path | None, output_format: str,
         if review is not None:
             click.echo(_("已写出检查结果 {review}（{count} 份）").format(
                 review=review, count=len(results)))
+        if summary is not None:
+            click.echo(_("已写出检查结果汇总表 {summary}（{count} 份）").format(
+                summary=summary, count=len(results)))
     sys.exit(max(r.exit_code for r in results))
+
+
+def _checked(documents: list[Path], previous: Previous | None, category: str,
+             jobs: int) -> list[CheckResult]:
+    """Every document checked, in order; a folder's progress shown on stderr."""
+    from nianbao import api
+
+    checked = api.check_files(documents, previous, category, jobs)
+    if len(documents) == 1:
+        return list(checked)
+    with click.progressbar(checked, length=len(documents), label=_("检查年报"),
+                           file=sys.stderr) as bar:
+        return list(bar)
 
 
 def _summary(result: CheckResult) -> str:

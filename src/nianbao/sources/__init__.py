@@ -16,7 +16,8 @@ from nianbao.sources.blocks import Block, read_bounded
 # other word processors' reports, read after LibreOffice converts them to .docx
 CONVERTED = {".doc": "Word 97-2003 文档（.doc）", ".wps": "WPS 文字文档（.wps）",
              ".odt": "OpenDocument 文档（.odt）", ".rtf": "RTF 文档（.rtf）"}
-READABLE = (".docx", *CONVERTED, ".html", ".htm", ".txt", ".pdf")
+TEXT = (".txt", ".md")  # copied text: the " |" form or Markdown tables
+READABLE = (".docx", *CONVERTED, ".html", ".htm", *TEXT, ".pdf")
 # what a report may come as: a folder's listing names each of these
 REPORT_SUFFIXES = READABLE
 
@@ -43,7 +44,7 @@ def read_source(path: Path) -> list[Block]:
     from nianbao.sources.html import MAX_HTML_BYTES, read_html
 
     data = read_bounded(path, MAX_HTML_BYTES, "报告文件")  # the readers refuse what is over
-    if suffix != ".txt":
+    if suffix not in TEXT:
         return read_html(data)
     from nianbao.sources.text import text_blocks
 

@@ -20,22 +20,20 @@ white by their badges' shapes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from lxml import etree
 
+from nianbao.checking.overview import FAILED, HEADINGS, PASSED, UNREADABLE, overview, status
 from nianbao.checking.report import CheckResult
 from nianbao.checking.tables import SUSPECT
 from nianbao.spec.findings import ERROR, Finding
 from nianbao.spec.form import Form, load_form
 from nianbao.spec.tables import CellKey, Table
-from nianbao.spec.values import format_value
 from nianbao.writing.webpage import SANS, SERIF, draw_table
 
 Element = etree._Element
 
 TITLE = "政府信息公开工作年度报告检查结果"
-PASSED, FAILED, UNREADABLE = "通过", "有错误", "无法检查"
 SEVERITY = {ERROR: "错误"}  # anything else is a warning
 WARNING_TEXT = "警告"
 LIKELY = "可能填错"  # how a C1 finding is labelled: the cell to look at first
@@ -43,7 +41,6 @@ LIKELY = "可能填错"  # how a C1 finding is labelled: the cell to look at fir
 # Characters XML 1.0 cannot hold (lxml refuses them): a hostile document's or file
 # name's control characters become U+FFFD instead of failing the whole page.
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
 
 CSS = f"""
 *, *::before, *::after {{ box-sizing: border-box; }}
@@ -140,11 +137,6 @@ def review_html(results: list[CheckResult]) -> str:
                           doctype="<!DOCTYPE html>")
 
 
-def status(result: CheckResult) -> str:
-    """通过 (warnings allowed), 有错误 or 无法检查: the exit code's meaning in words."""
-    return UNREADABLE if result.unusable else FAILED if result.errors else PASSED
-
-
 def _legend(parent: Element) -> None:
     """What the marks mean, in words: printed in black and white, the shapes tell."""
     _add(parent, "p", "表中标记：圆形红色编号为错误（不相符的总计、勾稽关系、不是数字的格），"
@@ -164,52 +156,35 @@ def _overview(parent: Element, results: list[CheckResult]) -> None:
     counts = {s: sum(status(r) == s for r in results) for s in (PASSED, FAILED, UNREADABLE)}
     _add(parent, "p", f"共 {len(results)} 个文件：" + "，".join(
         f"{s} {n} 个" for s, n in counts.items()) + "。", **{"class": "counts"})
-    summary = _summary_columns(r.form for r in results)
+    headings, lines = overview(results)
     wrap = _add(parent, "div", **{"class": "table-wrap"})
     table = _add(wrap, "table", **{"class": "offices"})
     row = _add(_add(table, "thead"), "tr")
-    for label in ["序号", "文件", "机关", "年度", "格式", "结果", "错误", "警告"]:
+    for label in ["序号", *HEADINGS]:
         _add(row, "th", label, scope="col")
-    for label in summary.values():
+    for label in headings:
         _add(row, "th", label, scope="col", **{"class": "summary"})
     body = _add(table, "tbody")
-    for number, result in enumerate(results, start=1):
-        shown = status(result)
-        kind = {PASSED: "passed", FAILED: "failed", UNREADABLE: "unreadable"}[shown]
+    for number, line in enumerate(lines, start=1):
+        result = line.result
+        kind = {PASSED: "passed", FAILED: "failed", UNREADABLE: "unreadable"}[status(result)]
         row = _add(body, "tr", **{"class": kind})
         _add(row, "td", str(number), **{"class": "number"})
         file = _add(row, "td", **{"class": "file"})
         if _has_section(result):
-            _add(file, "a", str(result.file), href=f"#r-{number}")
+            _add(file, "a", line.values[0], href=f"#r-{number}")
         elif result.unusable:
-            _add(file, "a", str(result.file), href="#unreadable")
+            _add(file, "a", line.values[0], href="#unreadable")
         else:
-            file.text = _clean(str(result.file))
-        _add(row, "td", result.office, **{"class": "office"})
-        _add(row, "td", str(result.year or ""), **{"class": "year"})
-        _add(row, "td", result.form or "", **{"class": "form"})
-        _add(row, "td", shown, **{"class": "status"})
-        unread = bool(result.unusable)
-        _add(row, "td", "" if unread else str(len(result.errors)), **{"class": "number"})
-        _add(row, "td", "" if unread else str(len(result.warnings)), **{"class": "number"})
-        for tid, key in summary:
-            value = result.tables.get(tid, {}).get(key)
-            _add(row, "td", format_value(value), **{"class": "number summary"})
+            file.text = _clean(line.values[0])
+        for value, kind in zip(line.values[1:], _CLASSES, strict=True):
+            _add(row, "td", value, **{"class": kind})
+        for value in line.summary:
+            _add(row, "td", value, **{"class": "number summary"})
 
 
-def _summary_columns(forms: Iterable[str | None]) -> dict[tuple[str, CellKey], str]:
-    """The cells the forms sum a report up with (`Form.summary`: 表三's 本年新收 and
-    结转 总计), each headed by its row's label without the ordinal, and its column's
-    when that is not 总计."""
-    columns: dict[tuple[str, CellKey], str] = {}
-    for version in dict.fromkeys(f for f in forms if f):
-        form = load_form(version)
-        for tid, key in form.summary:
-            table = form.tables[tid]
-            label = _ORDINAL.sub("", table.row(key[0]).label)
-            column = table.column_label(key[1])
-            columns.setdefault((tid, key), label if column == "总计" else f"{label}（{column}）")
-    return columns
+# the classes of the overview's cells after the file's
+_CLASSES = ("office", "year", "form", "status", "number", "number")
 
 
 def _report(parent: Element, number: int, result: CheckResult) -> None:

@@ -241,11 +241,21 @@ def test_hostile_pdfs_are_refused_quickly(tmp_path: Path) -> None:
         read_source(path)
 
 
+@pytest.mark.parametrize("angle", [90, -90])
+def test_a_label_printed_turned_reads_along_its_direction(tmp_path: Path, angle: int) -> None:
+    path = tmp_path / "turned.pdf"
+    pdfmake.turned_pdf(path, angle)
+    grid = next(b.grid for b in read_source(path) if isinstance(b, TableBlock))
+    assert layout(grid) == {(0, 0, 2, 1, "三、本年度办理结果"), (0, 1, 1, 1, "12"),
+                            (1, 1, 1, 1, "34")}
+
+
 @pytest.mark.parametrize("way", [1, -1])
 def test_text_turned_on_its_side_reads_along_it(way: int) -> None:
     """A label set sideways in a narrow cell: read in its direction, its lines in order
     across (turned clockwise, the first line is the rightmost)."""
-    from nianbao.sources.pdf import _Char, _text
+    from nianbao.sources.pdf.drawing import Char as _Char
+    from nianbao.sources.pdf.layout import _text
 
     lines = ["三、本年度", "办理结果"]
     chars = []
@@ -255,3 +265,58 @@ def test_text_turned_on_its_side_reads_along_it(way: int) -> None:
             top = 50 + 10 * k if way == 1 else 150 - 10 * k
             chars.append(_Char(char, x, x + 10, top, top + 10, 10, way))
     assert _text(chars) == "三、本年度办理结果"
+
+
+@pytest.mark.parametrize(("borders", "placed"), [("rects", False), ("lines", True),
+                                                  ("rects", True)])
+def test_borders_as_thin_boxes_and_tables_placed_as_forms_read_alike(
+        tmp_path: Path, borders: str, placed: bool) -> None:
+    """Word and WPS print borders as thin filled rectangles; stamping tools wrap a page
+    in a form XObject placed with a matrix: the same cells either way."""
+    plain, other = tmp_path / "plain.pdf", tmp_path / "other.pdf"
+    pdfmake.report_pdf(plain)
+    pdfmake.report_pdf(other, borders=borders, placed=placed)
+    grids = [[layout(b.grid) for b in read_source(p) if isinstance(b, TableBlock)]
+             for p in (plain, other)]
+    assert grids[0] == grids[1]
+    read = read_blocks(read_source(other))
+    assert [read.tables["t3"][cell] for cell in read.tables["t3"]] == [
+        v for _, row in T3 for v in row]
+
+
+@needs_libreoffice
+def test_cells_are_the_ones_pdfplumbers_table_finder_finds(printed: dict[str, Path],
+                                                           drawn: Path) -> None:
+    """The rulings are made into cells by pdfplumber's method on PDFium's segments:
+    on LibreOffice's and reportlab's PDFs, the same cells as pdfplumber itself finds."""
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    from nianbao.sources.pdf.drawing import draw_page
+    from nianbao.sources.pdf.ruling import tables
+
+    for path in [*printed.values(), drawn]:
+        document = pdfium.PdfDocument(path)
+        with pdfplumber.open(path) as plumbed:
+            for number, page in enumerate(plumbed.pages, 1):
+                drawing = draw_page(document[number - 1], number, [10**6])
+                ours = [sorted(tuple(round(v) for v in cell) for cell in cells)
+                        for cells in tables(drawing.across, drawing.down, number)]
+                theirs = [sorted(tuple(round(v) for v in cell) for cell in table.cells)
+                          for table in page.find_tables()]
+                assert ours == theirs, (path.name, number)
+        document.close()
+
+
+def test_pdfs_read_from_several_threads_read_alike(drawn: Path, tmp_path: Path) -> None:
+    """PDFium is not thread-safe; a server's threads reading PDFs at once get what one
+    thread gets."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    other = tmp_path / "other.pdf"
+    pdfmake.report_pdf(other, borders="rects", split=5)
+    paths = [drawn, other] * 6
+    alone = [read_source(p) for p in paths[:2]]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(read_source, paths))
+    assert together == alone * 6
