@@ -159,3 +159,14 @@ def official_texts(table: Table, value: str = "0") -> list[list[str]]:
             for c in range(area.left, area.right + 1):
                 rows[r][c] = value if area.role == DATA else area.text
     return rows
+
+
+def calc_installed() -> bool:
+    """LibreOffice with its spreadsheet (Calc), which recalculates the workbooks'
+    formulas: Debian ships it apart from Writer (libreoffice-calc-nogui)."""
+    import os
+    import shutil
+
+    soffice = shutil.which("soffice")
+    return soffice is not None and (
+        Path(os.path.realpath(soffice)).parent / "libsclo.so").exists()

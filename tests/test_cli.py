@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from nianbao.cli import main
 
 DOCX, PAGE, DATA = ("Word 文档，文件名应以 .docx 结尾", "网页，文件名应以 .html 或 .htm 结尾",
-                    "数据文件，文件名应以 .yaml 或 .yml 结尾")
+                    "数据文件，文件名应以 .yaml 或 .yml 或 .xlsx 结尾")
 
 
 @pytest.mark.parametrize(("args", "output", "what"), [

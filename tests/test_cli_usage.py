@@ -22,7 +22,7 @@ from nianbao.errors import os_reason
 ALLOWED = {"nianbao", "json", "yaml", "yml", "docx", "doc", "wps", "odt", "rtf", "html", "htm",
            "txt", "pdf", "PDF", "text", "Word", "LibreOffice", "config", "offices", "forms",
            "templates", "summary", "csv", "office", "pingtan", "sudo", "apt", "get", "install",
-           "JSON", "Excel", "WPS"}  # product names a clerk knows
+           "JSON", "Excel", "WPS", "xlsx"}  # product names a clerk knows
 COMMAND_NAMES = {part for name in ("office", "new", *main.commands)  # type: ignore[attr-defined]
                  for part in name.split("-")}
 CHINESE = {"LANG": "zh_CN.UTF-8", "LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": ""}
@@ -53,7 +53,8 @@ MISTAKES = [
     (["render", "pingtan-2021.yaml", "--html", "--pdf"], "不能与 --template 或 --pdf 同时使用"),
     (["render", "pingtan-2021.yaml", "--template", "."], "是文件夹，这里应为文件"),
     (["render", "pingtan-2021.yaml", "-o"], "后面要写值"),
-    (["new"], "缺少选项 '--office'"),
+    (["new"], "缺少选项 '--year'"),
+    (["new", "--year", "2024", "-o", "x.xlsx"], "请用 --office 指定机关"),
     (["new", "--office", "pingtan", "-o", "x.yaml"], "缺少选项 '--year'"),
     (["new", "--office", "pingtan", "--year", "abc", "-o", "x.yaml"], "'abc' 不是有效的整数"),
     (["new", "--office", "pingtan", "--year", "1999", "-o", "x.yaml"], "报告年度应在"),

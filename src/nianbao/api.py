@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from nianbao.checking.overview import overview_csv
 from nianbao.checking.report import CheckResult, Previous
+from nianbao.datafile.formats import encode_report
 from nianbao.datafile.reader import load_report
 from nianbao.datafile.writer import dump_report
 from nianbao.jobs.aggregating import Part
@@ -52,6 +53,7 @@ __all__ = [
     "check_file",
     "check_files",
     "dump_report",
+    "encode_report",
     "form_for_year",
     "import_file",
     "load_form",

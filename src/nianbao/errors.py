@@ -34,7 +34,7 @@ class NianbaoError(Exception):
 @dataclass(frozen=True)
 class Problem:
     file: Path | str
-    line: int | None
+    line: int | str | None  # a data file's line, or a workbook's cell: 表三!D7
     label: str  # the official label (or key) the problem is about; "" for the whole file
     message: str  # in Chinese
 

@@ -63,10 +63,13 @@ def test_last_years_tables_are_checked_when_given() -> None:
 
 def test_an_office_named_by_its_signature_is_the_same_office() -> None:
     from nianbao.checking.report import fit_findings
+    from nianbao.reading.identity import office_name, report_year
 
     read = _read("2024年度政府信息公开工作年度报告")
     read.signature = "平潭综合实验区管理委员会"
-    assert fit_findings(read, Previous(FORM, {}, 2023, "平潭综合实验区")) == []
-    assert [f.rule for f in fit_findings(read, Previous(FORM, {}, 2023, "某区"))] == ["X0"]
-    assert [f.rule for f in fit_findings(read, Previous(FORM, {}, 2022, "平潭综合实验区"))] == [
+    year, office = report_year(read), office_name(read)
+    assert fit_findings(year, office, Previous(FORM, {}, 2023, "平潭综合实验区")) == []
+    assert [f.rule for f in fit_findings(year, office, Previous(FORM, {}, 2023, "某区"))] == [
         "X0"]
+    assert [f.rule for f in fit_findings(year, office, Previous(FORM, {}, 2022, "平潭综合实验区"))
+            ] == ["X0"]

@@ -70,6 +70,13 @@ class CheckResult:
         return data
 
 
+def across_years(form: Form, tables: dict[str, TableValues], year: int | None, office: str,
+                 previous: Previous) -> list[Finding]:
+    """X0 when last year's report does not fit this one, else X1–X3."""
+    return fit_findings(year, office, previous) or year_findings(form, tables, previous.form,
+                                                                 previous.tables)
+
+
 def check_read(read: ReadReport, previous: Previous | None = None, *,
                category: str = "") -> list[Finding]:
     """Every finding on a report read from a document, errors first. `category`: the
@@ -82,9 +89,8 @@ def check_read(read: ReadReport, previous: Previous | None = None, *,
                                 read.signature])
     findings += date_findings(read.form, report_year(read), report_date(read), category)
     if previous is not None:
-        misfits = fit_findings(read, previous)
-        findings += misfits or year_findings(read.form, read.tables, previous.form,
-                                             previous.tables)
+        findings += across_years(read.form, read.tables, report_year(read), office_name(read),
+                                 previous)
     # the likely mistyped cell first, then errors, then warnings
     return suspects + sorted(findings, key=lambda f: f.severity != ERROR)
 
@@ -96,10 +102,10 @@ def _same_office(one: str, other: str) -> bool:
     return one in other or other in one
 
 
-def fit_findings(read: ReadReport, previous: Previous) -> list[Finding]:
+def fit_findings(year: int | None, office: str, previous: Previous) -> list[Finding]:
     """X0: last year's report given is another office's, or not of the year before this
-    one; its numbers say nothing about this report's, so X1–X3 are not applied."""
-    year, office = report_year(read), office_name(read)
+    one (of `year`, by `office`); its numbers say nothing about this report's, so X1–X3
+    are not applied."""
     skipped = "，未做跨年度核对（X1–X3）"
     found = []
     if year is not None and previous.year is not None and previous.year != year - 1:

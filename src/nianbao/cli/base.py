@@ -178,6 +178,13 @@ def yaml_suffixes() -> tuple[str, ...]:
     return YAML_SUFFIXES
 
 
+def data_suffixes() -> tuple[str, ...]:
+    """What a data file may be called: YAML, or a 填报表 workbook (.xlsx)."""
+    from nianbao.datafile.formats import DATA_SUFFIXES
+
+    return DATA_SUFFIXES
+
+
 FILE = N_("文件")
 FOLDER = N_("文件夹")
 OFFICES_OPTION = click.option(

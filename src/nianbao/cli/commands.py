@@ -22,9 +22,9 @@ from nianbao.cli.base import (
     Integer,
     IntegerRange,
     command,
+    data_suffixes,
     expect_suffix,
     fail,
-    yaml_suffixes,
 )
 from nianbao.cli.i18n import N_, _
 from nianbao.spec.form import FORM_VERSIONS
@@ -32,12 +32,14 @@ from nianbao.spec.form import FORM_VERSIONS
 if TYPE_CHECKING:
     from nianbao.checking.report import CheckResult, Previous
     from nianbao.report.office import Office
+    from nianbao.spec.form import Form
     from nianbao.writing.pdf import PdfResult
 
 FORCE = N_("输出文件已存在时覆盖它（默认不覆盖）。")
 DATA_FILE = N_("数据文件")
 REPORT = N_("报告文件")
-DATA_OUTPUT = N_("要写出的数据文件（.yaml）。")
+DATA_OUTPUT = N_("要写出的数据文件：.yaml（文本编辑器填写），"
+                 "或 .xlsx 填报表（Excel、WPS 表格填写）。")
 FORMAT_HELP = N_("text：供人阅读（默认）；json：供程序读取，每个文件一行 JSON。")
 
 
@@ -259,48 +261,88 @@ OFFICE_HELP = N_("机关信息：config/offices/ 中的名称（如 pingtan）�
 
 
 @click.command(cls=Command)
-@click.option("--office", "office_ref", metavar=N_("名称或文件"), required=True,
-              help=OFFICE_HELP)
+@click.option("--office", "office_ref", metavar=N_("名称或文件"),
+              help=N_("机关信息：config/offices/ 中的名称（如 pingtan），或文件路径；省略时为 "
+                      "--offices 文件夹中的每个机关各生成一份填报表（-o 为文件夹）。"))
 @click.option("--year", required=True, metavar=N_("年度"), type=Integer(),
               help=N_("报告年度，如 2024。"))
 @click.option("-o", "--output", required=True, metavar=FILE,
-              type=click.Path(dir_okay=False, path_type=Path), help=DATA_OUTPUT)
+              type=click.Path(path_type=Path), help=DATA_OUTPUT)
 @click.option("--form", "version", type=click.Choice(FORM_VERSIONS),
               help=N_("表格格式；默认为该年度应使用的格式。"))
 @click.option("--force", is_flag=True, help=FORCE)
 @OFFICES_OPTION
 @command
-def new(office_ref: str, year: int, output: Path, version: str | None, force: bool,
+def new(office_ref: str | None, year: int, output: Path, version: str | None, force: bool,
         offices: tuple[Path, ...]) -> None:
     """新建空白数据文件：表格标签、0 和标准段落都已填好。
 
     只需填写数字；标有【待填写】的段落由您撰写；仍有标记时，render 会给出警告。
-    还没有机关信息文件时，先用 nianbao office new 新建。
+    还没有机关信息文件时，先用 nianbao office new 新建。文件名以 .xlsx 结尾时生成
+    填报表（Excel、WPS 表格填写）；不给 --office 时，为 --offices 文件夹中的每个机关
+    各生成一份填报表，供政务公开办分发。
 
     \b
     例：nianbao new --office pingtan --year 2024 -o 2024.yaml
-        nianbao new --office config/offices/pingtan.yaml --year 2024 -o 2024.yaml
+        nianbao new --office pingtan --year 2024 -o 2024.xlsx
+        nianbao new --offices config/offices/ --year 2024 -o 填报表/
     """
     from nianbao import api
     from nianbao.errors import Problem, ProblemList
     from nianbao.spec.form import report_years
     from nianbao.writing.output import write_atomic
 
-    expect_suffix(output, yaml_suffixes(), DATA_FILE)
     years = report_years()
     if year not in years:
         raise ProblemList([Problem("--year", None, "", _(
             "报告年度应在 {first}–{last} 之间，填写的是 {year}").format(
                 first=years[0], last=years[-1], year=year))], usable=False)
-    office_path, office = find_office(office_ref, output, offices)
     form = api.load_form(version) if version else api.form_for_year(year)
     if not form.covers(year):
         raise ProblemList([Problem(output, None, "--form", _("{year}年度应使用 {version} 格式")
                                    .format(year=year, version=api.form_for_year(year).version))],
                           usable=False)
+    if office_ref is None:
+        _new_for_each_office(offices, year, output, form, force)
+        return
+    expect_suffix(output, data_suffixes(), DATA_FILE)
+    office_path, office = find_office(office_ref, output, offices)
     report = api.blank_report(form, office, office_ref_for(office_path, output), year)
-    write_atomic(output, api.dump_report(report).encode("utf-8"), force=force)
+    write_atomic(output, api.encode_report(report, output), force=force)
     click.echo(f"已生成数据文件 {output}：请填写表格数字和标有“【待填写】”的段落")
+
+
+def _new_for_each_office(offices: tuple[Path, ...], year: int, folder: Path, form: Form,
+                         force: bool) -> None:
+    """One 填报表 per office profile in the `--offices` folders, named by the profile."""
+    from nianbao import api
+    from nianbao.datafile.profiles import load_office
+    from nianbao.datafile.yamlfile import YAML_SUFFIXES
+    from nianbao.errors import ProblemList
+    from nianbao.writing.output import write_atomic
+
+    if not offices:
+        fail([_("请用 --office 指定机关，或用 --offices 指定机关信息文件夹（为其中每个机关"
+                "各生成一份填报表）")], 2)
+    if folder.suffix or folder.is_file():
+        fail([_("{folder}: 为多个机关生成填报表时，-o 应为文件夹").format(folder=folder)], 2)
+    profiles = sorted(p for d in offices for p in d.glob("*") if p.suffix in YAML_SUFFIXES)
+    if not profiles:
+        fail([_("--offices 文件夹中没有机关信息文件（.yaml）")], 2)
+    reports, problems = [], []
+    for path in profiles:
+        try:
+            reports.append(api.blank_report(form, load_office(path), path.stem, year))
+        except ProblemList as exc:
+            problems += exc.lines()
+    if problems:
+        fail(problems, 1)
+    folder.mkdir(parents=True, exist_ok=True)
+    for report in reports:
+        target = folder / f"{report.office_ref}.xlsx"
+        write_atomic(target, api.encode_report(report, target), force=force)
+        click.echo(_("已生成填报表 {target}（{office}）").format(target=target,
+                                                          office=report.office.name))
 
 
 def find_office(ref: str, output: Path, offices: tuple[Path, ...]) -> tuple[Path, Office]:
@@ -357,7 +399,7 @@ def import_(source: Path, output: Path, office_ref: str | None, force: bool) -> 
     from nianbao.errors import OutputExists, Unusable
     from nianbao.writing.output import write_atomic
 
-    expect_suffix(output, yaml_suffixes(), DATA_FILE)
+    expect_suffix(output, data_suffixes(), DATA_FILE)
     office = None if office_ref is None else find_office(office_ref, output, ())[1]
     try:
         imported = api.import_file(source, office)
@@ -375,7 +417,7 @@ def import_(source: Path, output: Path, office_ref: str | None, force: bool) -> 
             write_atomic(profile, dump_office(imported.office_fields).encode("utf-8"))
             click.echo(f"已生成机关信息 {profile}", err=True)
     report.office_ref = office_ref
-    write_atomic(output, api.dump_report(report).encode("utf-8"), force=force)
+    write_atomic(output, api.encode_report(report, output), force=force)
     for note in imported.notes:
         click.echo(f"{source}: 警告：{note}", err=True)
     for finding in imported.findings:
@@ -406,14 +448,14 @@ def rollover(data: Path, output: Path, force: bool, offices: tuple[Path, ...]) -
     from nianbao.report.drafts import draft_marks
     from nianbao.writing.output import write_atomic
 
-    expect_suffix(output, yaml_suffixes(), DATA_FILE)
+    expect_suffix(output, data_suffixes(), DATA_FILE)
     result = api.roll_over(api.load_report(data, list(offices)))
     draft = result.report
     if output.resolve().parent != data.resolve().parent and is_path_ref(draft.office_ref) \
             and not os.path.isabs(draft.office_ref):
         draft.office_ref = os.path.relpath(data.resolve().parent / draft.office_ref,
                                            output.resolve().parent)
-    write_atomic(output, api.dump_report(draft).encode("utf-8"), force=force)
+    write_atomic(output, api.encode_report(draft, output), force=force)
     for note in result.notes:
         click.echo(f"{data}: 注意：{note}", err=True)
     click.echo(f"已生成 {draft.year} 年度草稿 {output}：上年结转已填，其余数字为 0，"
@@ -451,7 +493,7 @@ def batch(folder: Path, output_dir: Path, jobs: int, force: bool, html: bool,
     例：nianbao batch 各单位数据/ -o 输出/
         nianbao batch 各单位数据/ -o 输出/ --html --pdf -j 2
     """
-    from nianbao.datafile.yamlfile import data_files
+    from nianbao.datafile.formats import data_files
     from nianbao.jobs.batch import STATUS, add_pdfs, run_batch, write_summary
 
     files = data_files(folder)
@@ -521,13 +563,13 @@ def aggregate_(inputs: tuple[Path, ...], office_ref: str, output: Path, force: b
     from nianbao.report.aggregate import brief, in_brief
     from nianbao.writing.output import write_atomic
 
-    expect_suffix(output, yaml_suffixes(), DATA_FILE)
+    expect_suffix(output, data_suffixes(), DATA_FILE)
     office_path, office = find_office(office_ref, output, offices)
     parts = api.aggregate_parts(list(inputs), output, list(offices))
     total = api.aggregate([part.report for part in parts], office,
                           office_ref_for(office_path, output))
     preface = [f"汇总了以下 {len(parts)} 个机关的数据：", *(f"  {part.line}" for part in parts)]
-    write_atomic(output, api.dump_report(total, preface).encode("utf-8"), force=force)
+    write_atomic(output, api.encode_report(total, output, preface), force=force)
     if output_format == "json":
         click.echo(json.dumps({"output": str(output), "year": total.year,
                                "form": total.form.version,

@@ -67,6 +67,12 @@ def _load_office(path: Path, mtime_ns: int, size: int) -> Office:
     raw = load_yaml(path)
     if not isinstance(raw, LineDict):
         raise ProblemList([Problem(path, None, "", "机关信息文件应为“键: 值”的列表")])
+    return office_from(raw, path, path.stem)
+
+
+def office_from(raw: LineDict, path: Path, office_id: str) -> Office:
+    """An office from a profile's fields (a profile file's, or a workbook's 机关信息
+    sheet's); raises ProblemList naming each missing, unknown or unusable field."""
     problems = []
     allowed = ALL_FIELDS
     for key in raw:
@@ -91,4 +97,4 @@ def _load_office(path: Path, mtime_ns: int, size: int) -> Office:
     if problems:
         raise ProblemList(problems)
     values = {f.name: str(raw.get(f.name, "")).strip() for f in fields(Office) if f.name != "id"}
-    return Office(id=path.stem, **values)
+    return Office(id=office_id, **values)

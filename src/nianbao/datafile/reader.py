@@ -16,8 +16,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from nianbao.datafile.profiles import find_profile, load_office
+from nianbao.datafile.profiles import find_profile, load_office, office_from
 from nianbao.datafile.settings import field_label, settings
+from nianbao.datafile.workbook.layout import SUFFIXES as WORKBOOK_SUFFIXES
 from nianbao.datafile.yamlfile import LineDict, LineList, read_yaml
 from nianbao.errors import Problem, ProblemList
 from nianbao.report.model import Paragraph, Report
@@ -103,8 +104,17 @@ class _Reader:
         self.problem(line, label, problem)
         return value, False
 
+    def parse(self) -> tuple[Any, list[Problem]]:
+        """The file's raw structure: a YAML data file's, or a 填报表 workbook's (the
+        same keys and nesting, cells named by sheet and address instead of lines)."""
+        if self.path.suffix.lower() in WORKBOOK_SUFFIXES:
+            from nianbao.datafile.workbook.read import read_workbook
+
+            return read_workbook(self.path)
+        return read_yaml(self.path)
+
     def read(self) -> Report:
-        raw, slips = read_yaml(self.path)
+        raw, slips = self.parse()
         self.problems += slips
         if not isinstance(raw, LineDict):
             raise ProblemList([Problem(self.path, None, "", "不是数据文件：应为“键: 值”的列表")])
@@ -122,7 +132,8 @@ class _Reader:
         if self.problems or office is None or year is None or date is None:
             raise ProblemList(self.problems)
         return Report(form=form, office=office, year=year, date=date, text=text,
-                      tables=tables, fees=fees, title=title, office_ref=str(raw["office"]),
+                      tables=tables, fees=fees, title=title, office_ref=office.id
+                      if isinstance(raw["office"], LineDict) else str(raw["office"]),
                       source=self.path, office_source=self.office_path)
 
     def field_label(self, key: str) -> str:
@@ -192,6 +203,14 @@ class _Reader:
 
     def office(self, raw: LineDict) -> Office | None:
         ref = raw.get("office")
+        if isinstance(ref, LineDict):  # a workbook carries its office's profile
+            fields = LineDict((k, v) for k, v in ref.items() if k != "id")
+            fields.line, fields.lines = ref.line, {k: ref.lines[k] for k in fields}
+            try:
+                return office_from(fields, self.path, str(ref.get("id") or self.path.stem))
+            except ProblemList as exc:
+                self.problems.extend(exc.problems)
+                return None
         if not isinstance(ref, str) or not ref.strip():
             line = raw.lines.get("office", raw.line)
             self.problem(line, self.field_label("office"), "缺少机关信息文件名")

@@ -32,13 +32,6 @@ MAX_YAML_BYTES = 5 * 1024 * 1024
 YAML_SUFFIXES = (".yaml", ".yml")  # data files and office profiles
 
 
-def data_files(folder: Path) -> list[Path]:
-    """Every data file under a folder; office profiles (config/) and the batch's own
-    output are not data files."""
-    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in YAML_SUFFIXES
-                  and p.is_file() and "config" not in p.relative_to(folder).parts[:-1])
-
-
 class LineDict(dict[Any, Any]):
     """A mapping that remembers the line of each key (1-based)."""
 
@@ -249,7 +242,8 @@ def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
     except yaml.YAMLError:
         line = None
         problem = Problem(path, None, "", f"YAML 格式错误：{_GENERIC}")
-    if line is not None and any(abs(line - (s.line or 0)) <= 1 for s in slips):
+    if line is not None and any(isinstance(s.line, int) and abs(line - s.line) <= 1
+                                for s in slips):
         raise ProblemList(slips) from None  # the YAML error is the slip's echo
     raise ProblemList([*slips, problem]) from None
 

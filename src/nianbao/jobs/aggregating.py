@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nianbao.datafile.formats import DATA_SUFFIXES, data_files
 from nianbao.datafile.reader import load_report
-from nianbao.datafile.yamlfile import YAML_SUFFIXES, data_files
 from nianbao.errors import Problem, ProblemList, Unusable
 from nianbao.jobs.check import documents_in
 from nianbao.jobs.importing import import_report
@@ -92,7 +92,7 @@ def _inputs(paths: list[Path], output: Path) -> tuple[list[Path], list[Problem]]
 
 
 def _part(path: Path, offices: list[Path] | None) -> Part:
-    if path.suffix.lower() in YAML_SUFFIXES:
+    if path.suffix.lower() in DATA_SUFFIXES:
         return Part(load_report(path, offices))
     imported = import_report(path)
     problems = [Problem(path, None, "", f.message) for f in imported.findings

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from nianbao import __version__
-from nianbao.datafile.yamlfile import data_files
+from nianbao.datafile.formats import data_files
 from nianbao.errors import NianbaoError, os_reason
 from nianbao.jobs.render import Outputs, Rendered, render_one, write
 from nianbao.resources import template_path

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from multiprocessing import get_context
 from pathlib import Path
 
-from nianbao.checking.report import CheckResult, Previous, check_read
-from nianbao.datafile.yamlfile import YAML_SUFFIXES
+from nianbao.checking.report import CheckResult, Previous, across_years, check_read
+from nianbao.datafile.formats import DATA_SUFFIXES
 from nianbao.errors import ProblemList, Unusable
 from nianbao.reading.document import read_file
 from nianbao.reading.identity import office_name, report_year
@@ -17,7 +17,11 @@ from nianbao.reading.identity import office_name, report_year
 
 def check_file(path: Path, previous: Previous | None = None, category: str = "") -> CheckResult:
     """Every finding on one report file: structure, table rules, prose, across years,
-    the 成文日期 (`category`: the publishing body's kind, for its deadline)."""
+    the 成文日期 (`category`: the publishing body's kind, for its deadline). A data file
+    (.yaml, or a 填报表 workbook returned by an office) is checked as the report it
+    makes: its data problems, then the prose and the date."""
+    if Path(path).suffix.lower() in DATA_SUFFIXES:
+        return check_data_file(Path(path), previous)
     result = CheckResult(Path(path))
     try:
         read = read_file(path)
@@ -30,9 +34,45 @@ def check_file(path: Path, previous: Previous | None = None, category: str = "")
     return result
 
 
+def check_data_file(path: Path, previous: Previous | None = None) -> CheckResult:
+    """A data file's problems as error findings (each naming its line, or its sheet and
+    cell, and the official label), or the warnings of the report it makes."""
+    from nianbao.checking.dates import date_findings
+    from nianbao.checking.prose import draft_findings, prose_findings
+    from nianbao.datafile.reader import load_report
+    from nianbao.report.prose import resolve_text
+    from nianbao.spec.findings import ERROR, Finding
+
+    result = CheckResult(path)
+    try:
+        report = load_report(path)
+    except ProblemList as exc:
+        if not exc.usable:
+            result.unusable = "；".join(p.message for p in exc.problems)
+            return result
+        result.findings = [Finding(DATA_RULE, ERROR, "", p.label, "", None, None,
+                                   str(p).removeprefix(f"{path}:").lstrip(":").strip())
+                           for p in exc.problems]
+        return result
+    result.form, result.office, result.year = report.form.version, report.office.name, report.year
+    result.tables = report.tables
+    text = resolve_text(report)
+    result.findings = [
+        *prose_findings(report.form, text, report.tables),
+        *draft_findings(p for paragraphs in text.values() for p in paragraphs),
+        *date_findings(report.form, report.year, report.date, report.office.category),
+        *(across_years(report.form, report.tables, report.year, report.office.name, previous)
+          if previous is not None else []),
+    ]
+    return result
+
+
+DATA_RULE = "数据"  # a data file's problem, as the data-file reader names it
+
+
 def previous_report(path: Path) -> Previous:
     """Last year's report, from its report file or its data file; raises Unusable."""
-    if path.suffix.lower() in YAML_SUFFIXES:
+    if path.suffix.lower() in DATA_SUFFIXES:
         from nianbao.datafile.reader import load_report
 
         try:
