@@ -39,9 +39,14 @@ class Problem:
     message: str  # in Chinese
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else f"{self.file}"
+        return f"{self.file}:{self.within}" if self.line else f"{self.file}: {self.within}"
+
+    @property
+    def within(self) -> str:
+        """The problem without its file (for a line under the file's name): where in the
+        file, the label, the message."""
         label = f"{self.label}：" if self.label else ""
-        return f"{where}: {label}{self.message}"
+        return f"{self.line}: {label}{self.message}" if self.line else f"{label}{self.message}"
 
 
 class ProblemList(NianbaoError):

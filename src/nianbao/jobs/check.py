@@ -51,7 +51,7 @@ def check_data_file(path: Path, previous: Previous | None = None) -> CheckResult
             result.unusable = "；".join(p.message for p in exc.problems)
             return result
         result.findings = [Finding(DATA_RULE, ERROR, "", p.label, "", None, None,
-                                   str(p).removeprefix(f"{path}:").lstrip(":").strip())
+                                   p.within)
                            for p in exc.problems]
         return result
     result.form, result.office, result.year = report.form.version, report.office.name, report.year

@@ -18,6 +18,9 @@ config/datafile.yaml (`field_label`), so nothing is spelled twice.
 
 from __future__ import annotations
 
+from nianbao.datafile.settings import settings
+from nianbao.spec.form import Form
+
 GUIDE = "说明"
 OFFICE = "机关信息"
 TEXT = "正文"
@@ -25,3 +28,10 @@ OFFICE_ID = "机关信息文件名"  # the office's id: its profile's file name,
 ITEM, CONTENT = "项目", "内容"  # the 机关信息 sheet's heading row
 PART, STANDARD = "部分", "标准段落"  # with CONTENT, the 正文 sheet's heading row
 SUFFIXES = (".xlsx",)
+
+
+def parts(form: Form) -> list[tuple[str, str]]:
+    """The 正文 sheet's parts in order, (key in the data file's `text`, what 部分 says):
+    the preamble (开头段落), then each section by its heading."""
+    return [("preamble", settings()["preamble"]["label"]),
+            *((section.id, section.heading) for section in form.sections)]

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
+
 from nianbao.datafile.settings import settings
 from nianbao.datafile.workbook.layout import (
     CONTENT,
@@ -35,6 +37,7 @@ from nianbao.datafile.workbook.layout import (
     PART,
     STANDARD,
     TEXT,
+    parts,
 )
 from nianbao.datafile.yamlfile import LineDict, LineList
 from nianbao.errors import Problem, ProblemList, os_reason
@@ -88,15 +91,6 @@ def _put(target: LineDict, key: str, value: Any, where: Where) -> None:
 def _append(target: LineList, value: Any, where: Where) -> None:
     target.append(value)
     cast(Any, target).lines.append(where)
-
-
-def _column_letter(index: int) -> str:
-    """1 -> A, 27 -> AA."""
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _unusable(path: Path, message: str) -> ProblemList:
@@ -176,18 +170,12 @@ def _merged_positions(data: bytes) -> int:
     for match in _MERGE.finditer(data):
         left, top, right, bottom = match.groups()
         rows = abs(int(bottom) - int(top)) + 1
-        columns = abs(_column_index(right.decode()) - _column_index(left.decode())) + 1
+        first, last = (column_index_from_string(c.decode()) for c in (left, right))
+        columns = abs(last - first) + 1
         total += rows * columns
         if total > MAX_MERGED:
             break
     return total
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    return index
 
 
 def _read_member(package: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
@@ -215,7 +203,7 @@ class _Sheet:
     columns: int = 0
 
     def where(self, row: int, column: int) -> str:
-        return f"{self.name}!{_column_letter(column)}{row}"
+        return f"{self.name}!{get_column_letter(column)}{row}"
 
     def text(self, row: int, column: int) -> str:
         return self.texts.get((row, column), "")
@@ -445,17 +433,16 @@ class _WorkbookReader:
     # -- 正文 --
 
     def text(self, form: Form) -> LineDict:
-        keys = ["preamble", *(s.id for s in form.sections)]
-        parts: dict[str, str] = {}
-        for name, key in [(settings()["preamble"]["label"], "preamble"), ("preamble", "preamble"),
-                          *((s.heading, s.id) for s in form.sections),
-                          *((s.id, s.id) for s in form.sections),
+        keys = [key for key, _ in parts(form)]
+        named: dict[str, str] = {}
+        for name, key in [*((label, key) for key, label in parts(form)),
+                          *((key, key) for key in keys),
                           *((s.heading.removeprefix(s.numeral).lstrip("、．. "), s.id)
                             for s in form.sections)]:
-            parts.setdefault(normalize_label(name), key)
+            named.setdefault(normalize_label(name), key)
         standards = {normalize_label(standard_label(i)): i for i in standard_ids()}
         heading = {normalize_label(h) for h in (PART, STANDARD, CONTENT)}
-        sheet = self.sheet(TEXT, frozenset(parts) | heading, "正文")
+        sheet = self.sheet(TEXT, frozenset(named) | heading, "正文")
         body = _located(LineDict(), f"{TEXT}!A1")
         for key in keys:
             _put(body, key, _located(LineList(), body.line), body.line)
@@ -472,11 +459,11 @@ class _WorkbookReader:
         for row in range(top + 1, sheet.rows + 1):
             part = sheet.values.get((row, part_column))
             if part is not None and str(part).strip():
-                current = parts.get(normalize_label(str(part)))
+                current = named.get(normalize_label(str(part)))
                 if current is None:
                     self.problem(sheet.where(row, part_column), str(part),
-                                 f"未知的部分；可用的有：{settings()['preamble']['label']}、"
-                                 + "、".join(s.heading for s in form.sections))
+                                 "未知的部分；可用的有："
+                                 + "、".join(label for _, label in parts(form)))
                 elif not body[current]:
                     cast(Any, body[current]).line = sheet.where(row, part_column)
                     cast(Any, body).lines[current] = sheet.where(row, part_column)

@@ -34,6 +34,7 @@ from nianbao.datafile.workbook.layout import (
     PART,
     STANDARD,
     TEXT,
+    parts,
 )
 from nianbao.report.model import Report
 from nianbao.report.office import OPTIONAL_FIELDS, PROFILE_FIELDS
@@ -428,13 +429,10 @@ def text_rows(report: Report) -> list[tuple[str, str | None, str | None]]:
     a standard paragraph by its Chinese name (`standard_label`, which the workbook
     reader takes back to its id), with the text it prints; a section without
     paragraphs gets one row of its own."""
-    s = settings()
     printed = standard_texts(report) if any(
         p.standard for ps in report.text.values() for p in ps) else {}
-    parts = [("preamble", s["preamble"]["label"])]
-    parts += [(section.id, section.heading) for section in report.form.sections]
     rows: list[tuple[str, str | None, str | None]] = []
-    for key, label in parts:
+    for key, label in parts(report.form):
         paragraphs = report.text.get(key, [])
         if not paragraphs:
             rows.append((label, None, None))
@@ -444,11 +442,6 @@ def text_rows(report: Report) -> list[tuple[str, str | None, str | None]]:
             else:
                 rows.append((label, None, p.text or None))
     return rows
-
-
-def part_labels(form: Form) -> list[str]:
-    """What the 部分 column may say: 开头段落 and the section headings."""
-    return [settings()["preamble"]["label"], *(s.heading for s in form.sections)]
 
 
 def _write_text(sheet: Worksheet, report: Report) -> None:
@@ -479,10 +472,10 @@ def _write_text(sheet: Worksheet, report: Report) -> None:
 
 def _text_validations(sheet: Worksheet, form: Form, last: int) -> None:
     """部分 and 标准段落 as drop-down lists, so that each row says where it goes."""
-    parts = _validation("list", None, (_list_formula(part_labels(form)),), PART,
-                        "开头段落或正文各部分的标题")
-    sheet.add_data_validation(parts)
-    parts.add(f"A2:A{last}")
+    part = _validation("list", None, (_list_formula(label for _, label in parts(form)),), PART,
+                       "开头段落或正文各部分的标题")
+    sheet.add_data_validation(part)
+    part.add(f"A2:A{last}")
     names = [standard_label(i) for i in standard_ids()]
     standard = _validation("list", None, (_list_formula(names),), STANDARD,
                            "使用标准段落时从下拉列表选择其名称；自己写的段落留空")
