@@ -58,6 +58,7 @@ def test_a_filled_workbook_renders_to_its_numbers_and_a_slip_is_named_by_sheet_a
     code, output = run("check", "2021.xlsx")
     assert code == 1
     assert f"表三!{cell.coordinate}" in output and "自然人" in output
+    assert "2021.xlsx: 未通过（2 个错误，0 个警告）" in output  # the cell, and its balance
     code, output = run("render", "2021.xlsx", "-o", "again.docx")
     assert code == 1 and f"表三!{cell.coordinate}" in output
     assert not (workdir / "again.docx").exists()

@@ -253,7 +253,8 @@ def _summary(result: CheckResult) -> str:
     if result.unusable:
         return f"{result.file}: 无法检查：{result.unusable}"
     verdict = "未通过" if result.errors else "通过"
-    return (f"{result.file}: {verdict}（{result.form} 格式，{len(result.errors)} 个错误，"
+    form = f"{result.form} 格式，" if result.form else ""  # a data file too wrong to read has none
+    return (f"{result.file}: {verdict}（{form}{len(result.errors)} 个错误，"
             f"{len(result.warnings)} 个警告）")
 
 
