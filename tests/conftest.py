@@ -8,6 +8,12 @@ from pathlib import Path
 
 import pytest
 from helpers import EXAMPLES, REPO
+from hypothesis import HealthCheck, settings
+
+# The machine is shared and has 2 cores: how fast hypothesis draws its inputs says
+# nothing about the code under test, so slow generation is not a failure here.
+settings.register_profile("shared", suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("shared")
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import OFFICE, reports, text
 
+from nianbao.checking.prose import prose_findings
 from nianbao.checking.tables import table_findings
 from nianbao.reading.document import read_document_xml
 from nianbao.report.blank import blank_report
@@ -33,6 +34,7 @@ def test_rendered_numbers_read_back_and_pass_every_rule(report: Report) -> None:
     assert read.tables == report.tables
     assert table_findings(read.form, read.tables) == []
     assert [f for f in read.findings if f.severity == "error"] == []
+    assert prose_findings(read.form, read.text, read.tables, year=report.year) == []
 
 
 @settings(max_examples=15, deadline=None)

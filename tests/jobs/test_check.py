@@ -18,7 +18,7 @@ from helpers import edited_report, tables, texts
 from nianbao.cli import main
 from nianbao.datafile.reader import load_report
 from nianbao.jobs.check import check_file
-from nianbao.report.model import Report
+from nianbao.report.model import Paragraph, Report
 
 
 @pytest.fixture
@@ -188,15 +188,43 @@ def test_previous_year(workdir: Path, pingtan: Report) -> None:
     assert "警告 [X2] 表二 “行政规范性文件” “现行有效件数”：应为 731，实为 665" in output
 
 
+def test_text_kept_from_last_year_is_named_with_its_place(workdir: Path,
+                                                         pingtan: Report) -> None:
+    """A 2022 report started from the 2021 one: its own paragraphs are 2021's word for
+    word (Y3, with --previous), and one sentence still opens with 2021 (Y2)."""
+    next_year = replace(pingtan, year=2022, title=None)
+    kept = pingtan.text["problems"][0].text
+    assert kept is not None and len(kept) >= 40
+    next_year.text = {**pingtan.text,
+                      "overview": [Paragraph(text="2021年，我区坚持以公开为常态。")]}
+    this = workdir / "2022.docx"
+    this.write_bytes(edited_report(next_year))
+    result = CliRunner().invoke(main, ["check", str(this), "--previous",
+                                       str(workdir / "pingtan-2021.yaml"), "--format", "json"])
+    report = json.loads(result.output)
+    found = {w["rule"]: w for w in report["warnings"] if w["rule"] in ("Y2", "Y3")}
+    assert found["Y2"]["quote"] == {"section": "overview", "paragraph": 0, "start": 0,
+                                    "end": 16, "text": "2021年，我区坚持以公开为常态"}
+    repeated = [w for w in report["warnings"] if w["rule"] == "Y3"]
+    assert [w["quote"]["section"] for w in repeated] == ["problems"] * len(pingtan.text[
+        "problems"])  # 五 is the one section of the example in the clerk's own words
+    assert kept.startswith(repeated[0]["quote"]["text"])
+    assert repeated[0]["message"].endswith("所在段落：与上年报告一字不差，可能未按本年情况更新")
+    # without last year's report, nothing can be the same as it
+    alone = CliRunner().invoke(main, ["check", str(this)])
+    assert "[Y2]" in alone.output and "[Y3]" not in alone.output
+
+
 def test_prose_against_tables(workdir: Path) -> None:
     path = workdir / "hand.docx"
     path.write_bytes(handmade_report(prose=["本年度共收到71件申请，办结69件。",
                                             "本年度未收到政府信息公开申请。"]))
     assert [(f.rule, f.message) for f in check_file(path).warnings if f.rule != "L"] == [
-        ("P1", "正文“本年度共收到71件申请”：正文中的收到申请件数与表三"
-               "“一、本年新收政府信息公开申请数量”的总计不一致（正文为 71，表中为 70）"),
+        ("P1", "正文“本年度共收到71件申请”：收到申请件数与表中不一致（正文为 71，表三 "
+               "“一、本年新收政府信息公开申请数量” “总计”为 70）"),
         ("P6", "正文“本年度未收到政府信息公开申请”：正文说未收到申请，但表三"
-               "“一、本年新收政府信息公开申请数量”总计大于 0（表中为 70）"),
+               "“一、本年新收政府信息公开申请数量”总计大于 0（表三 “一、本年新收政府信息公开"
+               "申请数量” “总计”为 70）"),
     ]
 
 

@@ -16,12 +16,10 @@ from nianbao.spec.rules import (
     BalanceRule,
     CarryRule,
     Equation,
-    ProseRule,
     RollforwardRule,
     StockRule,
     SumRule,
     TypeRule,
-    build_prose_rule,
     build_rule,
     derive,
     is_number,
@@ -141,19 +139,6 @@ def test_build_rule_types_rules_by_kind_and_expands_leaves_of() -> None:
     assert typed == TypeRule("T", "m", ("tx",))
     with pytest.raises(ValueError, match="unknown rule Q"):
         build_rule({"id": "Q", "message": "m", "kind": "product"}, tables)
-
-
-def test_build_prose_rule_names_cells_by_template_path() -> None:
-    form = load_form("2021")
-    rule = build_prose_rule({"id": "P", "message": "m", "pattern": r"复议(\d+)件",
-                             "cells": ["t4.review.total", "t3.received.natural"]}, form.tables)
-    assert rule.cells == (("t4", ("-", "review.total")), ("t3", ("received", "natural")))
-    assert not rule.contradicts
-    contradiction = build_prose_rule({"id": "P", "message": "m", "pattern": "未收到",
-                                      "contradicts": {"cells": ["t3.received.total"],
-                                                      "above": 0}}, form.tables)
-    assert isinstance(contradiction, ProseRule) and contradiction.contradicts
-    assert contradiction.cells == (("t3", ("received", "total")),)
 
 
 # -- across years ------------------------------------------------------------------

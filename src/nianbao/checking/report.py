@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from nianbao.checking.dates import date_findings
-from nianbao.checking.prose import draft_findings, prose_findings
+from nianbao.checking.prose import LastYear, draft_findings, prose_findings
 from nianbao.checking.tables import suspect_findings, table_findings
 from nianbao.checking.years import year_findings
 from nianbao.reading.identity import office_name, report_date, report_year
@@ -25,13 +25,15 @@ FIT = "X0"  # rule id: last year's report given is not the one before this repor
 @dataclass(frozen=True)
 class Previous:
     """Last year's report, for the across-year rules: its tables and whose and which
-    year's it is (None and "" where the document does not say)."""
+    year's it is (None and "" where the document does not say), and its paragraphs by
+    section (for text kept from it word for word)."""
 
     form: Form
     tables: dict[str, TableValues]
     year: int | None = None
     office: str = ""
     source: Path | str = ""
+    text: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -77,6 +79,13 @@ def across_years(form: Form, tables: dict[str, TableValues], year: int | None, o
                                                                  previous.tables)
 
 
+def last_year(year: int | None, office: str, previous: Previous | None) -> LastYear | None:
+    """Last year's report for the prose rules, if it is this report's last year's (X0)."""
+    if previous is None or fit_findings(year, office, previous):
+        return None
+    return LastYear(previous.tables, previous.text)
+
+
 def check_read(read: ReadReport, previous: Previous | None = None, *,
                category: str = "") -> list[Finding]:
     """Every finding on a report read from a document, errors first. `category`: the
@@ -84,13 +93,14 @@ def check_read(read: ReadReport, previous: Previous | None = None, *,
     not say it, so "" takes the form's default."""
     findings = read.findings + table_findings(read.form, read.tables)
     suspects = suspect_findings(read.form, read.tables)
-    findings += prose_findings(read.form, read.text, read.tables)
+    year, office = report_year(read), office_name(read)
+    findings += prose_findings(read.form, read.text, read.tables, year=year,
+                               last=last_year(year, office, previous))
     findings += draft_findings([read.title, *(p for ps in read.text.values() for p in ps),
                                 read.signature])
-    findings += date_findings(read.form, report_year(read), report_date(read), category)
+    findings += date_findings(read.form, year, report_date(read), category)
     if previous is not None:
-        findings += across_years(read.form, read.tables, report_year(read), office_name(read),
-                                 previous)
+        findings += across_years(read.form, read.tables, year, office, previous)
     # the likely mistyped cell first, then errors, then warnings
     return suspects + sorted(findings, key=lambda f: f.severity != ERROR)
 

@@ -50,6 +50,8 @@ def form_rules(version: str) -> Iterator[tuple[str, str, str]]:
         value = getattr(form, field.name)
         if not isinstance(value, tuple):
             continue
+        if field.name == "prose":  # the file's order is the order rules take a number in
+            value = tuple(sorted(value, key=lambda rule: int(rule.id.lstrip("P"))))
         for rule in value:
             if isinstance(rule, Rule):
                 strict = isinstance(rule, (SumRule, BalanceRule, TypeRule))

@@ -8,11 +8,16 @@ from collections.abc import Iterator
 from multiprocessing import get_context
 from pathlib import Path
 
-from nianbao.checking.report import CheckResult, Previous, across_years, check_read
+from nianbao.checking.report import CheckResult, Previous, across_years, check_read, last_year
 from nianbao.datafile.formats import DATA_SUFFIXES
+from nianbao.datafile.workbook.layout import SUFFIXES as WORKBOOK_SUFFIXES
 from nianbao.errors import ProblemList, Unusable
 from nianbao.reading.document import read_file
 from nianbao.reading.identity import office_name, report_year
+from nianbao.sources import REPORT_SUFFIXES
+
+# what `check` takes from a folder: report files, and 填报表 workbooks returned by offices
+CHECKED_SUFFIXES = (*REPORT_SUFFIXES, *WORKBOOK_SUFFIXES)
 
 
 def check_file(path: Path, previous: Previous | None = None, category: str = "") -> CheckResult:
@@ -58,7 +63,8 @@ def check_data_file(path: Path, previous: Previous | None = None) -> CheckResult
     result.tables = report.tables
     text = resolve_text(report)
     result.findings = [
-        *prose_findings(report.form, text, report.tables),
+        *prose_findings(report.form, text, report.tables, year=report.year, fees=report.fees,
+                        last=last_year(report.year, report.office.name, previous)),
         *draft_findings(p for paragraphs in text.values() for p in paragraphs),
         *date_findings(report.form, report.year, report.date, report.office.category),
         *(across_years(report.form, report.tables, report.year, report.office.name, previous)
@@ -80,14 +86,18 @@ def previous_report(path: Path) -> Previous:
         except ProblemList as exc:
             raise Unusable("上年数据文件有误：" + "；".join(
                 p.message for p in exc.problems[:3])) from None
-        return Previous(report.form, report.tables, report.year, report.office.name, path)
+        from nianbao.report.prose import resolve_text
+
+        return Previous(report.form, report.tables, report.year, report.office.name, path,
+                        resolve_text(report))
     read = read_file(path)
-    return Previous(read.form, read.tables, report_year(read), office_name(read), path)
+    return Previous(read.form, read.tables, report_year(read), office_name(read), path,
+                    read.text)
 
 
 def documents_in(paths: list[Path], suffixes: tuple[str, ...] = (".docx",)) -> list[Path]:
     """The files named, and the files of these suffixes inside the folders named (Word's
-    ~$ lock files and nianbao's temporary files left out)."""
+    and Excel's ~$ lock files and nianbao's temporary files left out)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():

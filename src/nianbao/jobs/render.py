@@ -92,6 +92,7 @@ def warnings(report: Report) -> list[str]:
             found += [str(Problem(source, p.line, where, message))
                       for p in paragraphs if p.text and mark in p.text]
     found += [f"{source}: 警告 [{f.rule}] {f.message}"
-              for f in prose_findings(report.form, resolve_text(report), report.tables)
+              for f in prose_findings(report.form, resolve_text(report), report.tables,
+                                      year=report.year, fees=report.fees)
               + date_findings(report.form, report.year, report.date, report.office.category)]
     return found

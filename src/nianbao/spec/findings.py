@@ -14,6 +14,24 @@ from nianbao.spec.tables import CellKey, Table
 from nianbao.spec.values import Value, format_value
 
 ERROR, WARNING = "error", "warning"
+PROSE = "正文"  # the `table` of a finding about the prose (a number, a statement, a draft mark)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Where a finding about the prose is: the paragraph (by section id and index among
+    that section's paragraphs, as read) and the quoted text's offsets in it, so that a
+    reviewer's page or a Word comment can mark the very sentence."""
+
+    section: str
+    paragraph: int
+    start: int
+    end: int
+    text: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"section": self.section, "paragraph": self.paragraph, "start": self.start,
+                "end": self.end, "text": self.text}
 
 
 @dataclass(frozen=True)
@@ -28,13 +46,17 @@ class Finding:
     expected: str | None
     found: str | None
     message: str
+    quote: Quote | None = None  # a prose finding: the sentence it is about
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "rule": self.rule, "severity": self.severity, "table": self.table,
             "row": self.row, "column": self.column, "expected": self.expected,
             "found": self.found, "message": self.message,
         }
+        if self.quote is not None:
+            data["quote"] = self.quote.as_dict()
+        return data
 
 
 def wrong_cell(rule: str, severity: str, table: Table, cell: CellKey, expected: Value,

@@ -14,19 +14,24 @@ from functools import cache, cached_property
 from typing import Any
 
 from nianbao.resources import read_config
+from nianbao.spec.prose import (
+    LeftoverRule,
+    ProseRule,
+    applies,
+    build_leftover_rule,
+    build_prose_rule,
+)
 from nianbao.spec.rules import (
     AcrossYearRule,
     BalanceRule,
     DateRule,
     DeadlineRule,
     Equation,
-    ProseRule,
     Rule,
     SumRule,
     TableValues,
     TypeRule,
     build_date_rule,
-    build_prose_rule,
     build_rule,
     cell_ref,
     derive,
@@ -58,10 +63,12 @@ class Form:
     tables: dict[str, Table]
     rules: tuple[Rule, ...] = ()
     across_years: tuple[AcrossYearRule, ...] = ()  # X1–X3: this report against last year's
-    prose: tuple[ProseRule, ...] = ()  # P1–P7: numbers quoted in the text against the cells
+    prose: tuple[ProseRule, ...] = ()  # P1–P30: what the text says against the cells
     summary: tuple[tuple[str, CellKey], ...] = ()  # (table id, cell): a report in brief
     equations_of: dict[str, tuple[Equation, ...]] = field(default_factory=dict, compare=False)
     dates: tuple[DateRule, ...] = ()  # D1, D2: the 成文日期 against the year and the deadline
+    leftovers: tuple[LeftoverRule, ...] = ()  # Y1–Y3: last year's text in this year's report
+    comparing: tuple[str, ...] = ()  # words of a clause comparing with last year
 
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)
@@ -137,9 +144,12 @@ def load_form(version: str) -> Form:
     return Form(str(raw["version"]), raw["title"], raw["notice"], years.get("from"),
                 years.get("to"), sections, tables, rules,
                 tuple(r for r in across if isinstance(r, AcrossYearRule)),
-                tuple(build_prose_rule(r, tables) for r in raw.get("prose", ())),
+                tuple(build_prose_rule(r, tables) for r in raw.get("prose", ())
+                      if applies(r, str(raw["version"]))),
                 tuple(cell_ref(ref, tables) for ref in raw.get("summary", ())), equations,
-                tuple(build_date_rule(r) for r in raw.get("dates", ())))
+                tuple(build_date_rule(r) for r in raw.get("dates", ())),
+                tuple(build_leftover_rule(r) for r in raw.get("leftovers", ())),
+                tuple(raw.get("comparing", ())))
 
 
 def forms() -> tuple[Form, ...]:

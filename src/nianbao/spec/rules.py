@@ -8,7 +8,7 @@ data-file reader derives the totals a clerk need not type and reports a clerk's 
 that do not balance, the checker reports cells that break them, rollover balances a
 draft. Across-year rules (`CarryRule`, `StockRule`, `RollforwardRule`) say what this
 year's cell should be given last year's report, once, for the checker and for rollover.
-`ProseRule`s tie numbers quoted in the text to cells. `DateYearRule` and
+The prose rules are in `nianbao.spec.prose`. `DateYearRule` and
 `DeadlineRule` (D1, D2) tie the 成文日期 to the report year and to the deadline of
 条例 第四十九条.
 """
@@ -16,7 +16,6 @@ year's cell should be given last year's report, once, for the checker and for ro
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -205,22 +204,6 @@ class RollforwardRule(AcrossYearRule):
 
 
 @dataclass(frozen=True)
-class ProseRule(Rule):
-    """A number the text quotes (group 1 of `pattern`, in one paragraph) must equal the
-    sum of `cells`; or, with `above`, a statement the cells contradict when their sum
-    is greater than it."""
-
-    pattern: re.Pattern[str] = re.compile("")
-    cells: tuple[tuple[str, CellKey], ...] = ()  # (table id, cell)
-    above: int | None = None
-
-    @property
-    def contradicts(self) -> bool:
-        """Whether the rule is a statement the cells contradict, not a quoted number."""
-        return self.above is not None
-
-
-@dataclass(frozen=True)
 class DateYearRule(Rule):
     """D1: the report is dated in the year `years_after` its report year (the
     statistics period ends on 31 December; a report is written after it)."""
@@ -299,15 +282,6 @@ def build_rule(raw: dict[str, Any], tables: dict[str, Table]) -> Rule:
         rows = tables[raw["table"]].rows_under(parts["leaves_of"])
         fields["parts"] = tuple(r for r in rows if r not in parts.get("except", ()))
     return kind(**fields)
-
-
-def build_prose_rule(raw: dict[str, Any], tables: dict[str, Table]) -> ProseRule:
-    """A prose rule of a form file; its cells are named by template path (t3.received.total,
-    t4.review.total)."""
-    contradicts = raw.get("contradicts") or {}
-    cells = tuple(cell_ref(ref, tables) for ref in contradicts.get("cells") or raw["cells"])
-    return ProseRule(raw["id"], raw["message"], re.compile(raw["pattern"]), cells,
-                     contradicts.get("above"))
 
 
 def cell_ref(ref: str, tables: dict[str, Table]) -> tuple[str, CellKey]:

@@ -192,6 +192,10 @@ class Table:
         """The ids of the data rows under a node of the row label tree."""
         raise KeyError(node_id)
 
+    def node_label(self, node_id: str) -> str:
+        """The printed label of a node of the row label tree (a group: （三）不予公开)."""
+        raise KeyError(node_id)
+
     @cached_property
     def rows_by_label(self) -> dict[str, Row]:
         """Each labelled data row by its label and by each of its form's `variants`,
@@ -388,8 +392,16 @@ class MatrixTable(_HeadedTable):
                 if node.is_leaf else self._row_keys(node.children) for node in nodes}
 
     def rows_under(self, node_id: str) -> tuple[str, ...]:
-        node = next(found for n in self.row_tree if (found := n.find(node_id)) is not None)
-        return tuple(leaf.id for leaf in node.leaves())
+        return tuple(leaf.id for leaf in self._node(node_id).leaves())
+
+    def node_label(self, node_id: str) -> str:
+        return self._node(node_id).label
+
+    def _node(self, node_id: str) -> Node:
+        found = next((f for n in self.row_tree if (f := n.find(node_id)) is not None), None)
+        if found is None:
+            raise KeyError(node_id)
+        return found
 
     @cached_property
     def row_groups(self) -> dict[str, tuple[str, tuple[Row, ...]]]:

@@ -33,7 +33,7 @@ from nianbao.reading.model import LABEL, ReadReport
 from nianbao.sources.docx.body import read_body
 from nianbao.sources.docx.grid import W_STRICT, Tags, paragraph_text_of, tags_for, unwrap
 from nianbao.sources.docx.package import RELATIONSHIPS_NS, DocxPackage, parse_xml
-from nianbao.spec.findings import ERROR, Finding
+from nianbao.spec.findings import ERROR, PROSE, Finding
 from nianbao.spec.tables import Table
 from nianbao.writing.output import write_atomic
 
@@ -41,7 +41,6 @@ Element = etree._Element
 
 FILL = "FFC7CE"  # light red, as spreadsheets mark a bad cell; black text stays legible
 AUTHOR, INITIALS = "nianbao 检查", "NB"
-PROSE = "正文"  # the Finding's `table` of prose and draft-mark findings
 
 TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
@@ -168,14 +167,16 @@ def _sources_of(read: ReadReport, table: Table) -> Iterable[tuple[tuple[str, str
 
 def _quoted(read: ReadReport, finding: Finding) -> str:
     """The text of the paragraph a finding without a cell is about: the sentence a
-    prose rule quotes (P1–P7), the paragraph with a draft mark (T1), the 成文日期, a
-    section heading printed otherwise than the form says."""
+    prose rule quotes (P1–P30, Y1–Y3: its `Quote`), the paragraph with a draft mark
+    (T1), the 成文日期, a section heading printed otherwise than the form says."""
     if finding.table == DATE_WHERE:
         return read.date
     if finding.table == "" and finding.rule == LABEL:  # a section heading's variant
         return (finding.found or "").strip()
     if finding.table != PROSE:
         return ""
+    if finding.quote is not None:
+        return finding.quote.text.replace("\n", "").strip()
     match = _QUOTE.match(finding.message)
     return (match.group(1) if match else finding.found or "").replace("\n", "").strip()
 
