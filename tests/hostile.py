@@ -7,6 +7,7 @@ Used by tests/test_hostile.py (outcomes) and benchmarks/hostile.py (time and mem
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -155,10 +156,128 @@ def _pdfmake():  # type: ignore[no-untyped-def]
     return pdfmake
 
 
+S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _workbook(folder: Path) -> dict[str, bytes]:
+    """The members of the seed report's 填报表, written by nianbao itself."""
+    from nianbao import api
+
+    shutil.copy(SEED, folder / "seed.yaml")
+    path = folder / "seed.xlsx"
+    path.write_bytes(api.encode_report(api.load_report(folder / "seed.yaml"), path))
+    with zipfile.ZipFile(path) as z:
+        members = {name: z.read(name) for name in z.namelist()}
+    path.unlink()
+    (folder / "seed.yaml").unlink()
+    return members
+
+
+def _xlsx(edit: Callable[[dict[str, bytes]], None]) -> Callable[[Path], None]:
+    """The seed's 填报表 with its members edited, as in.xlsx."""
+    def make(folder: Path) -> None:
+        members = _workbook(folder)
+        edit(members)
+        with zipfile.ZipFile(folder / "in.xlsx", "w", zipfile.ZIP_DEFLATED) as z:
+            for name, data in members.items():
+                z.writestr(name, data)
+    return make
+
+
+def _with_dtd(xml: bytes, dtd: str) -> bytes:
+    body = xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml
+    root = body[1:body.index(b" ")].decode()
+    return f'<?xml version="1.0"?><!DOCTYPE {root} [{dtd}]>'.encode() + body
+
+
+_LAUGHS = '<!ENTITY a0 "哈哈">' + "".join(
+    f'<!ENTITY a{i} "{("&a" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
+_OFFICE_SHEET = "xl/worksheets/sheet2.xml"  # 机关信息
+
+
+def _sheet_laughs(members: dict[str, bytes]) -> None:
+    xml = _with_dtd(members[_OFFICE_SHEET], _LAUGHS)
+    members[_OFFICE_SHEET] = xml.replace(b"<t>pingtan</t>", b"<t>&a9;</t>")
+
+
+def _sheet_xxe(members: dict[str, bytes]) -> None:
+    xml = _with_dtd(members[_OFFICE_SHEET], '<!ENTITY x SYSTEM "file:///etc/passwd">')
+    members[_OFFICE_SHEET] = xml.replace(b"<t>pingtan</t>", b"<t>&x;</t>")
+
+
+def _shared_strings_laughs(members: dict[str, bytes]) -> None:
+    """A sharedStrings part, referenced as Excel references it, expanding to 哈哈 × 10⁹;
+    the office id's cell takes its string."""
+    members["xl/sharedStrings.xml"] = _with_dtd(
+        f'<sst xmlns="{S}" count="1" uniqueCount="1"><si><t>&a9;</t></si></sst>'.encode(),
+        _LAUGHS)
+    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdSST" Type="http://schemas.openxmlformats'
+        b'.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+        b"</Relationships>")
+    members[_OFFICE_SHEET] = members[_OFFICE_SHEET].replace(
+        b'<c r="B2" s="5" t="inlineStr"><is><t>pingtan</t></is></c>',
+        b'<c r="B2" s="5" t="s"><v>0</v></c>')
+
+
+def _huge_dimension(members: dict[str, bytes]) -> None:
+    """机关信息 claiming the whole of Excel's grid, with a cell in its last corner."""
+    xml = members[_OFFICE_SHEET].replace(b'<dimension ref="A1:B17"/>',
+                                         b'<dimension ref="A1:XFD1048576"/>')
+    members[_OFFICE_SHEET] = xml.replace(
+        b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+
+
+def _million_rows(members: dict[str, bytes]) -> None:
+    rows = "".join(f'<row r="{r}"><c r="C{r}"><v>1</v></c></row>'
+                   for r in range(100, 1_000_100)).encode()
+    members[_OFFICE_SHEET] = members[_OFFICE_SHEET].replace(b"</sheetData>",
+                                                            rows + b"</sheetData>")
+
+
+def _many_sheets(shared: bool) -> Callable[[dict[str, bytes]], None]:
+    """5000 sheets: each in its own member, or all of them one member (5000
+    relationships to one sheet: no member more)."""
+    def edit(members: dict[str, bytes]) -> None:
+        sheets = "".join(f'<sheet name="表{i}" sheetId="{i}" r:id="rIdX{i}"/>'
+                         for i in range(1, 5001))
+        rels = "".join(
+            f'<Relationship Id="rIdX{i}" Type="http://schemas.openxmlformats.org/'
+            f'officeDocument/2006/relationships/worksheet" '
+            f'Target="worksheets/{"sheet1" if shared else f"extra{i}"}.xml"/>'
+            for i in range(1, 5001))
+        members["xl/workbook.xml"] = re.sub(rb"<sheets>.*</sheets>",
+                                            f"<sheets>{sheets}</sheets>".encode(),
+                                            members["xl/workbook.xml"])
+        members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+            b"</Relationships>", rels.encode() + b"</Relationships>")
+        if not shared:
+            for i in range(1, 5001):
+                members[f"xl/worksheets/extra{i}.xml"] = members["xl/worksheets/sheet1.xml"]
+    return edit
+
+
+def _xlsx_bomb() -> bytes:
+    """A workbook whose one sheet inflates to 2 GiB from a few MiB."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("[Content_Types].xml", f'<Types xmlns="{S}"/>')
+        z.writestr("xl/workbook.xml", f'<workbook xmlns="{S}"/>')
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
+            chunk = b" " * (16 * 1024 * 1024)
+            for _ in range(128):
+                f.write(chunk)
+    return buffer.getvalue()
+
+
 RENDER = ["render", "data.yaml", "-o", "out.docx"]
 CHECK = ["check", "in.docx"]
 CHECK_PDF = ["check", "in.pdf"]
 IMPORT_HTML = ["import", "in.html", "-o", "out.yaml", "--office", "pingtan"]
+CHECK_XLSX = ["check", "in.xlsx"]
 
 
 def corpus() -> list[Case]:
@@ -272,6 +391,28 @@ def corpus() -> list[Case]:
              _file("in.pdf", lambda: _pdfmake().ruled_pdf(10_000))),
         Case("pdf page tree nested 5000 deep", CHECK_PDF, 2, "嵌套过深",
              _file("in.pdf", lambda: _pdfmake().deep_pdf(5_000))),
+        # --- 填报表 workbooks returned by offices ---
+        Case("xlsx zip bomb", CHECK_XLSX, 2, "工作簿解压后过大（可能是压缩炸弹），拒绝读取",
+             _file("in.xlsx", _xlsx_bomb)),
+        Case("xlsx render of a zip bomb", ["render", "in.xlsx", "-o", "out.docx"], 2,
+             "in.xlsx: 工作簿解压后过大", _file("in.xlsx", _xlsx_bomb)),
+        Case("xlsx entity expansion in a sheet", CHECK_XLSX, 2,
+             "in.xlsx: 无法检查：工作簿含有 XML 文档类型声明", _xlsx(_sheet_laughs)),
+        Case("xlsx entity expansion in sharedStrings", CHECK_XLSX, 2,
+             "in.xlsx: 无法检查：工作簿含有 XML 文档类型声明", _xlsx(_shared_strings_laughs)),
+        Case("xlsx external entity (XXE)", CHECK_XLSX, 2,
+             "in.xlsx: 无法检查：工作簿含有 XML 文档类型声明", _xlsx(_sheet_xxe)),
+        Case("xlsx sheet claiming a huge dimension", CHECK_XLSX, 2,
+             "工作表“机关信息”过大（1048576 行、16384 列", _xlsx(_huge_dimension)),
+        Case("xlsx sheet of a million rows", CHECK_XLSX, 2, "工作表过大（超过 5000 行",
+             _xlsx(_million_rows)),
+        Case("xlsx with 5000 sheets", CHECK_XLSX, 2, "工作表过多（5006 个",
+             _xlsx(_many_sheets(shared=False))),
+        Case("xlsx with 5000 sheets in one member", CHECK_XLSX, 2, "工作表过多（5000 个",
+             _xlsx(_many_sheets(shared=True))),
+        Case("xlsx that is not a zip", CHECK_XLSX, 2,
+             "in.xlsx: 无法检查：不是 Excel 工作簿（.xlsx）：文件不是 zip 压缩包",
+             _file("in.xlsx", lambda: "项目,内容\n机关信息文件名,pingtan\n".encode())),
         # --- templates restyled or tampered with ---
         Case("template reaching for __mro__", [*RENDER, "--template", "evil.docx"], 2,
              "含有不允许的表达式", _template(lambda x: swap(x, "{{ title }}",

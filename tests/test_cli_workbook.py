@@ -105,3 +105,62 @@ def test_new_makes_one_workbook_per_office_for_the_compiling_body(workdir: Path)
     assert api.load_report(workdir / "填报表" / "pingtan.xlsx").office.id == "pingtan"
     again = run("new", "--offices", "config/offices", "--year", "2024", "-o", "填报表")
     assert again[0] == 2 and "已存在" in again[1]
+
+
+def _workbook(workdir: Path, name: str = "2021.xlsx") -> Path:
+    report = api.load_report(workdir / "pingtan-2021.yaml")
+    path = workdir / name
+    path.write_bytes(api.encode_report(report, path))
+    return path
+
+
+def test_a_deleted_row_label_or_sheet_is_one_line(workdir: Path) -> None:
+    path = _workbook(workdir)
+    book = openpyxl.load_workbook(path)
+    for cell in (c for row in book["表三"].iter_rows() for c in row):
+        if cell.value == "1.属于国家秘密":
+            cell.value = None
+    del book["表四"]
+    book.save(path)
+    code, output = run("check", "2021.xlsx")
+    assert code == 1
+    errors = [line for line in output.splitlines() if "错误 [" in line]
+    assert len(errors) == 2, output
+    assert "1.属于国家秘密" in errors[0] and "找不到这一行" in errors[0]
+    assert "找不到工作表“表四”" in errors[1]
+    assert "缺少此" not in output
+
+
+def test_a_deleted_office_sheet_is_one_line(workdir: Path) -> None:
+    path = _workbook(workdir)
+    book = openpyxl.load_workbook(path)
+    del book["机关信息"]
+    book.save(path)
+    code, output = run("check", "2021.xlsx")
+    assert code == 1
+    assert [line for line in output.splitlines() if "错误 [" in line] == [
+        "2021.xlsx: 错误 [数据] 机关信息：找不到工作表“机关信息”（机关信息和报告年度）："
+        "请勿删除该工作表"]
+
+
+def test_check_of_a_folder_takes_its_workbooks(workdir: Path) -> None:
+    folder = workdir / "交回"
+    folder.mkdir()
+    shutil.copytree(workdir / "config", folder / "config")
+    _workbook(workdir, "交回/平潭.xlsx")
+    (folder / "~$平潭.xlsx").write_bytes(b"lock")  # Excel's lock file: left out
+    other = openpyxl.Workbook()
+    other.active["A1"] = "姓名"
+    other.save(folder / "通讯录.xlsx")
+    code, output = run("check", "交回", "-j", "1")
+    assert code == 2, output
+    lines = output.splitlines()
+    assert any(line.endswith("平潭.xlsx: 通过（2021 格式，0 个错误，0 个警告）") for line in lines)
+    (refused,) = [line for line in lines if "通讯录.xlsx" in line]
+    assert "无法检查：不是填报表" in refused
+    assert "~$" not in output
+
+
+def test_check_help_names_workbooks() -> None:
+    code, output = run("check", "--help")
+    assert code == 0 and "填报表（.xlsx）" in output

@@ -159,7 +159,7 @@ def check(files: tuple[Path, ...], previous: Path | None, output_format: str,
     """逐格检查年报，或文件夹中的全部年报。
 
     可检查 .docx、.pdf、.html、.txt、.md，以及 .doc、.wps、.odt、.rtf（需要
-    LibreOffice）。列出不相加的表格、
+    LibreOffice）；各单位交回的填报表（.xlsx）也逐个检查，文件夹中的一并检查。列出不相加的表格、
     空白或不是数字的格、缺少的行、与表格矛盾的正文，每条标明规则编号；
     各规则编号（R3.1、X1、C1 …）的含义见 nianbao rules。
     退出码 0：没有错误（可有警告）；1：有错误；2：有文件不能作为年报读取。
@@ -171,14 +171,13 @@ def check(files: tuple[Path, ...], previous: Path | None, output_format: str,
     """
     from nianbao import api
     from nianbao.errors import Unusable
-    from nianbao.jobs.check import documents_in
-    from nianbao.sources import REPORT_SUFFIXES
+    from nianbao.jobs.check import CHECKED_SUFFIXES, documents_in
     from nianbao.spec.form import office_categories
 
     if category is not None and category not in office_categories():
         fail([_("--category：应为 {allowed} 之一，不是“{category}”").format(
             allowed="、".join(office_categories()), category=category)], 2)
-    documents = documents_in(list(files), REPORT_SUFFIXES)
+    documents = documents_in(list(files), CHECKED_SUFFIXES)
     last = None
     if previous is not None:
         if any(previous.resolve() == path.resolve() for path in documents):
@@ -190,7 +189,7 @@ def check(files: tuple[Path, ...], previous: Path | None, output_format: str,
             fail([f"{previous}: 无法作为上年报告读取：{exc}"], 2)
     if not documents:
         fail([_("没有找到要检查的报告文件（{suffixes}）").format(
-            suffixes="、".join(REPORT_SUFFIXES))], 2)
+            suffixes="、".join(CHECKED_SUFFIXES))], 2)
     if review is not None:
         expect_suffix(review, (".html", ".htm"), N_("网页"))
     if summary is not None:

@@ -220,8 +220,13 @@ def test_row_label_deleted(tmp_path: Path, report: Report) -> None:
     problem = only(problems)
     assert problem.line == "表三!C9"
     assert "1.属于国家秘密" in problem.label and "表三" in problem.message
-    assert "1.属于国家秘密" not in raw["表三"]["三、本年度办理结果"]["（三）不予公开"]
+    # its cells stand in as 0 at the sheet's A1: the data-file reader says no more of it
+    lost = raw["表三"]["三、本年度办理结果"]["（三）不予公开"]["1.属于国家秘密"]
+    assert set(lost.values()) == {0} and set(lost.lines.values()) == {"表三!A1"}
     assert ProblemList(problems).exit_code == 1
+    with pytest.raises(ProblemList) as caught:
+        validated(path)
+    assert [p.message for p in caught.value.problems] == [problem.message]
 
 
 def test_text_in_a_number_cell_passes_through(tmp_path: Path, report: Report) -> None:
@@ -238,14 +243,22 @@ def test_merged_header_broken(tmp_path: Path, report: Report) -> None:
     problem = only(problems)
     assert problem.line is not None and str(problem.line).startswith("表四!")
     assert "行政诉讼" in problem.message and "合并单元格" in problem.message
-    assert raw["表四"]["行政诉讼"]["未经复议直接起诉"] == {"结果维持": 12}
+    assert raw["表四"]["行政诉讼"]["未经复议直接起诉"]["结果维持"] == 12
+    # the columns under the broken header stand in as 0: said once, not again (缺少此项)
+    assert raw["表四"]["行政诉讼"]["未经复议直接起诉"]["结果纠正"] == 0
+    with pytest.raises(ProblemList) as caught:
+        validated(path)
+    assert [p.message for p in caught.value.problems] == [problem.message]
 
 
 def test_sheet_missing(tmp_path: Path, report: Report) -> None:
-    raw, problems = read_workbook(build(tmp_path / "填报表.xlsx", report, skip=("表四",)))
+    _, problems = read_workbook(build(tmp_path / "填报表.xlsx", report, skip=("表四",)))
     problem = only(problems)
     assert "表四" in problem.message and problem.label == "表四"
-    assert "表四" not in raw
+    # its cells stand in as 0: the data-file reader says no more of it (缺少此表)
+    with pytest.raises(ProblemList) as caught:
+        validated(build(tmp_path / "填报表.xlsx", report, skip=("表四",)))
+    assert [p.message for p in caught.value.problems] == [problem.message]
 
 
 def test_formula_in_a_typed_cell(tmp_path: Path, report: Report) -> None:
@@ -254,7 +267,10 @@ def test_formula_in_a_typed_cell(tmp_path: Path, report: Report) -> None:
     raw, problems = read_workbook(path)
     problem = only(problems)
     assert problem.line == "表四!F5" and "公式" in problem.message
-    assert "结果维持" not in raw["表四"]["行政诉讼"]["未经复议直接起诉"]
+    assert raw["表四"]["行政诉讼"]["未经复议直接起诉"]["结果维持"] == 0  # a stand-in
+    with pytest.raises(ProblemList) as caught:
+        validated(path)
+    assert [p.message for p in caught.value.problems] == [problem.message]
 
 
 # -- what is no workbook, or a hostile one ---------------------------------------------

@@ -282,3 +282,55 @@ def test_a_broken_balance_is_flagged_where_the_rule_says() -> None:
     flagged = {column for column, cell in scratch.items()
                if computed.cell(cell.row, cell.column).value is True}
     assert flagged == {"natural", "total"}  # the 总计 column follows its parts
+
+
+# -- printing ----------------------------------------------------------------------
+
+
+def test_every_sheet_prints_one_page_wide_with_its_heading_repeated(tmp_path: Path) -> None:
+    report = load_report(EXAMPLES / "pingtan-2021.yaml")
+    book = load_workbook(io.BytesIO(write_workbook(report)))
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), sheet.title
+        assert sheet.print_options.horizontalCentered, sheet.title
+        assert sheet.print_area, sheet.title
+    assert book["表三"].page_setup.orientation == "landscape"
+    assert book["机关信息"].page_setup.orientation == "portrait"
+    assert book["机关信息"].print_title_rows == "$1:$1"
+    assert book["表三"].print_title_rows == "$1:$4"  # the title and the three header rows
+
+
+@pytest.mark.skipif(not calc_installed(),
+                    reason="LibreOffice Calc (libreoffice-calc-nogui) not installed")
+def test_printed_by_libreoffice_each_sheet_fits_its_pages(tmp_path: Path) -> None:
+    """Each sheet alone through LibreOffice to PDF: the page count a clerk prints (机关信息
+    took two pages wide before it was fitted; 表三 three)."""
+    import subprocess
+
+    if shutil.which("pdfinfo") is None:
+        pytest.skip("pdfinfo (poppler-utils) not installed")
+    report = load_report(EXAMPLES / "pingtan-2021.yaml")
+    data = write_workbook(report)
+    names = load_workbook(io.BytesIO(data)).sheetnames
+    files = []
+    for name in names:
+        book = load_workbook(io.BytesIO(data))
+        for other in [n for n in book.sheetnames if n != name]:
+            del book[other]
+        files.append(tmp_path / f"{name}.xlsx")
+        book.save(files[-1])
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    *map(str, files)], check=True, capture_output=True, timeout=300)
+    pages, landscape = {}, {}
+    for name in names:
+        info = subprocess.run(["pdfinfo", str(tmp_path / f"{name}.pdf")], check=True,
+                              capture_output=True, text=True).stdout
+        fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
+        pages[name] = int(fields["Pages"])
+        width, _, height = fields["Page size"].split()[:3]
+        landscape[name] = float(width) > float(height)
+    assert pages == {"说明": 1, "机关信息": 1, "表二": 1, "表三": 1, "表四": 1, "正文": 2}
+    assert landscape["表三"] and not landscape["机关信息"]

@@ -11,14 +11,20 @@ sheet or typed numbers as text. A table's sheet is found by name, else by conten
 each data cell is the sheet cell whose row carries the form row's labels and whose
 column carries the column's header labels, merged ranges resolved.
 
-The file is untrusted: its zip members are checked (sizes, ratio, count, no DTD: the
-standard library's XML parser, which openpyxl uses without defusedxml, expands
-entities) before openpyxl reads it, and the sheets' sizes after.
+The file is untrusted: its zip members are checked (sizes, ratio, count, sheets, no
+DTD) before openpyxl reads it, and the sheets' sizes after. openpyxl parses the
+workbook, relationships and styles with lxml (entities not resolved) but the sheets
+and shared strings with the standard library's expat (no defusedxml here), which
+expands internal entities up to its amplification limit and refuses external ones as
+undefined: a DTD is refused outright, so a clerk reads why, whatever expat's version.
+Every member is looked at, whatever its name (a relationship may point a sheet at any
+member), UTF-16 ones as their UTF-8 text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator
@@ -66,8 +72,11 @@ MAX_SHEETS = 50
 MAX_ROWS, MAX_COLUMNS = 5000, 200
 MAX_CELLS = 200_000  # <c> elements of one sheet, counted before openpyxl reads it
 MAX_MERGED = 1_000_000  # positions under a sheet's merged ranges (openpyxl fills each)
-_DTD = tuple(mark.encode(enc) for mark in ("<!DOCTYPE", "<!ENTITY", "<!doctype", "<!entity")
-             for enc in ("utf-8", "utf-16-le", "utf-16-be"))
+_DTD = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
+# elements by their local name, whatever the namespace prefix (<x:c r="A1"/>)
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+_SHEET = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet[\s/>]")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -127,9 +136,13 @@ def check_package(path: Path) -> None:
 
 def _check_members(path: Path, package: zipfile.ZipFile) -> None:
     members = package.infolist()
+    names = {m.filename for m in members}
+    sheets = [m for m in members if m.filename.startswith("xl/worksheets/")
+              and m.filename.endswith(".xml")]
+    if len(sheets) > MAX_SHEETS:
+        raise _unusable(path, f"工作表过多（{len(sheets)} 个，最多 {MAX_SHEETS} 个），拒绝读取")
     if len(members) > MAX_MEMBERS:
         raise _unusable(path, f"工作簿的组成部分过多（{len(members)} 个），拒绝读取")
-    names = {m.filename for m in members}
     if "[Content_Types].xml" not in names or not any(n.endswith("workbook.xml") for n in names):
         raise _unusable(path, "不是 Excel 工作簿（.xlsx）：压缩包中没有工作簿")
     total = 0
@@ -142,23 +155,37 @@ def _check_members(path: Path, package: zipfile.ZipFile) -> None:
         if member.file_size > RATIO_FLOOR and \
                 member.file_size > MAX_RATIO * max(member.compress_size, 1):
             raise _unusable(path, "工作簿的压缩比异常（可能是压缩炸弹），拒绝读取")
-    sheets = [m for m in members if m.filename.startswith("xl/worksheets/")
-              and m.filename.endswith(".xml")]
-    if len(sheets) > MAX_SHEETS:
-        raise _unusable(path, f"工作表过多（{len(sheets)} 个），拒绝读取")
     for member in members:
-        if not member.filename.endswith((".xml", ".rels", ".vml")):
-            continue
-        data = _read_member(package, member)
+        data = _as_utf8(_read_member(package, member))
         if any(mark in data for mark in _DTD):
             raise _unusable(path, "工作簿含有 XML 文档类型声明（DOCTYPE/ENTITY，"
                             "可能是实体扩展攻击），拒绝读取")
-        if member in sheets and _merged_positions(data) > MAX_MERGED:
+        if member.filename.endswith("workbook.xml") and \
+                (count := _count(_SHEET, data, 100_000)) > MAX_SHEETS:
+            raise _unusable(path, f"工作表过多（{count} 个，最多 {MAX_SHEETS} 个），拒绝读取")
+        if b"sheetData" not in data:
+            continue  # not a worksheet, wherever it is
+        if _merged_positions(data) > MAX_MERGED:
             raise _unusable(path, "工作表的合并单元格过多或过大，拒绝读取")
-        if member in sheets and (data.count(b"<c ") + data.count(b"<c>") > MAX_CELLS
-                                 or data.count(b"<row") > MAX_ROWS):
+        if _count(_CELL, data, MAX_CELLS) > MAX_CELLS or _count(_ROW, data, MAX_ROWS) > MAX_ROWS:
             raise _unusable(path, f"工作表过大（超过 {MAX_ROWS} 行或 {MAX_CELLS} 个单元格），"
                             "拒绝读取")
+
+
+def _count(pattern: re.Pattern[bytes], data: bytes, limit: int) -> int:
+    """How often the pattern occurs, counted up to one past `limit`."""
+    return sum(1 for _ in itertools.islice(pattern.finditer(data), limit + 1))
+
+
+def _as_utf8(data: bytes) -> bytes:
+    """A member's XML as UTF-8 bytes to look for markup in: expat reads UTF-16 too (by
+    its byte order mark or its first "<"), every other encoding it reads keeps ASCII's
+    bytes for markup."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:2] in (b"<\0", b"\0<"):
+        codec = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else (
+            "utf-16-le" if data[:1] == b"<" else "utf-16-be")
+        return data.decode(codec, "replace").encode("utf-8")
+    return data
 
 
 _MERGE = re.compile(rb'<mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
@@ -315,6 +342,7 @@ class _WorkbookReader:
         self.sheets = sheets
         self.problems: list[Problem] = []
         self.claimed: set[str] = set()
+        self.lost: set[str] = set()  # the sheets not found, by the name they should have
 
     def problem(self, where: str | None, label: str, message: str) -> None:
         self.problems.append(Problem(self.path, where, label, message))
@@ -338,6 +366,7 @@ class _WorkbookReader:
             self.claimed.add(best.name)
             return best
         self.problem(None, name, f"找不到工作表“{name}”（{what}）：请勿删除该工作表")
+        self.lost.add(name)
         return None
 
     # -- 机关信息 --
@@ -506,9 +535,16 @@ class _WorkbookReader:
     # -- the tables --
 
     def table(self, table: Table) -> LineDict | None:
+        """A table's cells as the data file nests them. A cell this reader could not
+        find (its sheet, row, column or group title lost, or a formula without a value)
+        has had its problem said here, at the sheet and cell: it stands in as 0, so
+        that the data-file reader says nothing more of it (a second line, 缺少此项 or
+        缺少此表, for the same slip). The report is not made while a problem stands."""
         sheet = self.sheet(table.key, table.labels, f"表格 {table.key}")
         if sheet is None:
-            return None
+            where = f"{table.key}!A1"
+            return _nest(table.key_tree, {s.key: (0, where) for s in _slots(table)
+                                          if not table.is_derived(*s.key)})
         slots = _slots(table)
         groups = list(dict.fromkeys(s.group for s in slots))
         spans = self.group_spans(sheet, table, groups)
@@ -521,16 +557,19 @@ class _WorkbookReader:
                                  first, last)
         values: dict[CellKey, tuple[Any, str]] = {}
         for slot in slots:
+            derived = table.is_derived(*slot.key)
             if slot.key not in placed:
+                if not derived:  # its row, column or group title not found: said
+                    values[slot.key] = (0, sheet.where(1, 1))
                 continue
             row, column = placed[slot.key]
             value = sheet.values.get((row, column))
-            derived = table.is_derived(*slot.key)
             if (row, column) in sheet.formulas:
                 if derived:
                     continue  # a total: the data-file reader computes it
                 value = self.formula(sheet, row, column, table.describe(*slot.key))
                 if value is None:
+                    values[slot.key] = (0, sheet.where(row, column))  # said
                     continue
             elif derived and (value is None or (isinstance(value, str) and not value.strip())):
                 continue
@@ -769,4 +808,10 @@ def read_workbook(path: Path) -> tuple[LineDict, list[Problem]]:
         values = reader.table(table)
         if values is not None:
             _put(raw, table.key, values, values.line)
+    if not reader.claimed:
+        raise _unusable(path, "不是填报表：工作簿中没有“机关信息”、表格和“正文”工作表"
+                        "（填报表由 nianbao new 或 nianbao import 生成）")
+    if OFFICE in reader.lost:
+        # 机关信息 lost: said once, not again for each of its fields (缺少此项)
+        raise ProblemList(reader.problems)
     return raw, reader.problems

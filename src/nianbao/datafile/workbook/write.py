@@ -22,6 +22,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from nianbao.datafile.settings import settings
@@ -120,6 +121,7 @@ def _write_guide(sheet: Worksheet) -> None:
             cell.font = Font(bold=True, size=14)
         sheet.row_dimensions[row].height = _LINE_HEIGHT * max(1, math.ceil(_width(line) / 96))
     sheet.column_dimensions["A"].width = 100
+    _print_setup(sheet, len(guide_lines()), 1, [100.0], title_rows=0)
     _protect(sheet)
 
 
@@ -168,6 +170,7 @@ def _write_office(sheet: Worksheet, report: Report) -> None:
     sheet.column_dimensions["A"].width = 30
     sheet.column_dimensions["B"].width = 70
     sheet.freeze_panes = "A2"
+    _print_setup(sheet, len(office_items(report)) + 1, 2, [30.0, 70.0], title_rows=1)
     _protect(sheet)
 
 
@@ -237,6 +240,8 @@ def _write_table(sheet: Worksheet, form: Form, table: Table, values: TableValues
     _row_heights(sheet, areas, widths, height)
     row, col = sheet_position(table.header_rows, _label_columns(areas))
     sheet.freeze_panes = f"{get_column_letter(col)}{row}"
+    _print_setup(sheet, sheet_position(height - 1, 0)[0], FIRST_COLUMN + width - 1, widths,
+                 title_rows=sheet_position(table.header_rows - 1, 0)[0])
     _protect(sheet)
 
 
@@ -467,6 +472,7 @@ def _write_text(sheet: Worksheet, report: Report) -> None:
     sheet.column_dimensions["B"].width = 16
     sheet.column_dimensions["C"].width = 100
     sheet.freeze_panes = "A2"
+    _print_setup(sheet, len(rows) + 1, 3, [36.0, 16.0, 100.0], title_rows=1)
     _protect(sheet, rows_editable=True)
 
 
@@ -495,6 +501,28 @@ def _heading_row(sheet: Worksheet, labels: Sequence[str]) -> None:
         cell = sheet.cell(1, col, label)
         cell.font, cell.fill, cell.border, cell.alignment = _BOLD, _HEADER_FILL, _BORDER, _CENTER
         cell.protection = _LOCKED
+
+
+PORTRAIT_CHARS = 110  # column widths (characters) A4 portrait prints at a readable size
+
+
+def _print_setup(sheet: Worksheet, last_row: int, last_column: int,
+                 widths: Sequence[float], *, title_rows: int) -> None:
+    """Printing on A4: the sheet's cells in use, scaled to one page wide (as many pages
+    long as they need), centred; landscape when the columns are wider than a portrait
+    page reads well (表三); the heading rows repeated on every page."""
+    sheet.print_area = f"A1:{get_column_letter(last_column)}{last_row}"
+    setup = sheet.page_setup
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.orientation = "landscape" if sum(widths) > PORTRAIT_CHARS else "portrait"
+    setup.fitToWidth, setup.fitToHeight = 1, 0
+    properties = sheet.sheet_properties.pageSetUpPr
+    if properties is None:
+        sheet.sheet_properties.pageSetUpPr = properties = PageSetupProperties()
+    properties.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    if title_rows:
+        sheet.print_title_rows = f"1:{title_rows}"
 
 
 def _protect(sheet: Worksheet, *, rows_editable: bool = False) -> None:
