@@ -95,6 +95,11 @@ def test_batch_and_aggregate_take_returned_workbooks(workdir: Path) -> None:
     assert total.tables["t3"][("received", "total")] == sum(
         api.load_report(p).tables["t3"][("received", "total")]
         for p in (folder / "jingdezhen-2023.yaml", target))
+    # the offices added up are listed in 说明, as a YAML 汇总 lists them in its comment
+    guide = [row[0] for row in openpyxl.load_workbook(workdir / "汇总.xlsx")["说明"]
+             .iter_rows(values_only=True) if row[0]]
+    assert any("平潭综合实验区" in line and "pingtan-2023.xlsx" in line for line in guide)
+    assert any(line.strip().startswith("景德镇") for line in guide)
 
 
 def test_new_makes_one_workbook_per_office_for_the_compiling_body(workdir: Path) -> None:

@@ -16,12 +16,12 @@ DATA_SUFFIXES = (*YAML_SUFFIXES, *WORKBOOK_SUFFIXES)
 
 
 def encode_report(report: Report, path: Path, preface: Sequence[str] = ()) -> bytes:
-    """The bytes of the data file `path` names (`preface`: comment lines at the top of
-    a YAML file, such as the offices an 汇总 adds up; a workbook has no place for them)."""
+    """The bytes of the data file `path` names (`preface`: lines such as the offices an
+    汇总 adds up: comments at the top of a YAML file, lines of a workbook's 说明)."""
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         from nianbao.datafile.workbook.write import write_workbook
 
-        return write_workbook(report)
+        return write_workbook(report, preface)
     return dump_report(report, preface).encode("utf-8")
 
 

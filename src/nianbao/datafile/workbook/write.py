@@ -71,14 +71,15 @@ _TEXT_ROWS = 200  # 正文 rows left unlocked below the paragraphs, for more of 
 _LINE_HEIGHT = 15.0  # points per line of wrapped text
 
 
-def write_workbook(report: Report) -> bytes:
+def write_workbook(report: Report, notes: Sequence[str] = ()) -> bytes:
     """The report as a .xlsx a clerk fills in Excel or WPS 表格, sheets in the order of
-    layout.py: 说明, 机关信息, the form's tables, 正文."""
+    layout.py: 说明, 机关信息, the form's tables, 正文. `notes`: lines 说明 shows after
+    the instructions (an 汇总's offices, as a YAML file has them in its comment)."""
     book = Workbook()
     guide = book.active
     assert guide is not None
     guide.title = GUIDE
-    _write_guide(guide)
+    _write_guide(guide, [*guide_lines(), *([""] + list(notes) if notes else [])])
     _write_office(book.create_sheet(OFFICE), report)
     for table in report.form.tables.values():
         _write_table(book.create_sheet(table.key), report.form, table,
@@ -113,15 +114,15 @@ def guide_lines() -> list[str]:
     ]
 
 
-def _write_guide(sheet: Worksheet) -> None:
-    for row, line in enumerate(guide_lines(), start=1):
+def _write_guide(sheet: Worksheet, lines: Sequence[str]) -> None:
+    for row, line in enumerate(lines, start=1):
         cell = sheet.cell(row, 1, line or None)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if row == 1:
             cell.font = Font(bold=True, size=14)
         sheet.row_dimensions[row].height = _LINE_HEIGHT * max(1, math.ceil(_width(line) / 96))
     sheet.column_dimensions["A"].width = 100
-    _print_setup(sheet, len(guide_lines()), 1, [100.0], title_rows=0)
+    _print_setup(sheet, len(lines), 1, [100.0], title_rows=0)
     _protect(sheet)
 
 
