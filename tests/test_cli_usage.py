@@ -22,9 +22,22 @@ from nianbao.errors import os_reason
 ALLOWED = {"nianbao", "json", "yaml", "yml", "docx", "doc", "wps", "odt", "rtf", "html", "htm",
            "txt", "pdf", "PDF", "text", "Word", "LibreOffice", "config", "offices", "forms",
            "templates", "summary", "csv", "office", "pingtan", "sudo", "apt", "get", "install",
-           "JSON", "Excel", "WPS", "xlsx"}  # product names a clerk knows
-COMMAND_NAMES = {part for name in ("office", "new", *main.commands)  # type: ignore[attr-defined]
-                 for part in name.split("-")}
+           "JSON", "Excel", "WPS", "xlsx",  # product names a clerk knows
+           "SQLite", "postgresql", "Ctrl", "pip", "web",  # the web workspace's
+           "NIANBAO", "DATABASE", "URL"}  # an environment variable's name
+
+
+def _names(group: click.Group) -> set[str]:
+    """The names of a group's commands and subcommands, in their parts (add-office)."""
+    found = set()
+    for name, command in group.commands.items():
+        found |= set(name.split("-"))
+        if isinstance(command, click.Group):
+            found |= _names(command)
+    return found
+
+
+COMMAND_NAMES = _names(main)  # type: ignore[arg-type]
 CHINESE = {"LANG": "zh_CN.UTF-8", "LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": ""}
 
 
@@ -91,6 +104,17 @@ MISTAKES = [
     (["rendr", "x.yaml"], "是不是要写 'render'"),
     (["build-templates", "-o", "pingtan-2021.yaml"], "是文件，这里应为文件夹"),
     (["--bogus"], "没有选项 '--bogus'"),
+    (["serve", "--port", "abc"], "'abc' 不是有效的整数"),
+    (["serve", "--port", "70000"], "70000 不在范围"),
+    (["serve", "--threads", "0"], "0 不在范围"),
+    (["serve", "--data", "pingtan-2021.yaml"], "是文件，这里应为文件夹"),
+    (["admin"], "命令"),
+    (["admin", "remove"], "没有命令 'remove'"),
+    (["admin", "add-office"], "缺少参数 '文件'"),
+    (["admin", "add-office", "missing.yaml"], "missing.yaml: 文件不存在"),
+    (["admin", "add-user", "张三", "--password-stdin"], "请用 --office 指定用户所属的机关"),
+    (["admin", "add-user", "张三", "--office", "pingtan", "--admin"], "二者选一"),
+    (["admin", "token"], "缺少参数 '用户名'"),
 ]
 
 

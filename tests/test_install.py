@@ -61,9 +61,8 @@ def _system_python() -> str:
     return sys.executable
 
 
-def test_the_readme_quick_start_works_as_written(tmp_path: Path) -> None:
-    """On a machine whose pip refuses to install (PEP 668), the README's first command
-    still installs nianbao and renders the seed example: it makes its own venv."""
+def _fresh_checkout(tmp_path: Path) -> Path:
+    """The files git tracks, copied as a clean clone would have them."""
     listed = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True)
     if listed.returncode != 0:
         pytest.skip("not a git checkout")
@@ -72,9 +71,75 @@ def test_the_readme_quick_start_works_as_written(tmp_path: Path) -> None:
         if (REPO / name).is_file():
             (checkout / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / name, checkout / name)
+    return checkout
+
+
+def test_the_readme_quick_start_works_as_written(tmp_path: Path) -> None:
+    """On a machine whose pip refuses to install (PEP 668), the README's first command
+    still installs nianbao and renders the seed example: it makes its own venv."""
+    checkout = _fresh_checkout(tmp_path)
     command = _quick_start().replace("python3 -m venv", f"{_system_python()} -m venv", 1)
     result = subprocess.run(command, shell=True, cwd=checkout, capture_output=True, text=True,
                             timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "已生成 jingdezhen-2023.docx" in result.stdout
     assert texts(tables(checkout / "jingdezhen-2023.docx")[2])[3] == ["0"] * 15
+
+
+def _workspace_command() -> str:
+    """The README's command that installs and starts the web workspace."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## 年报工作台", 1)[1].split("```sh\n", 1)[1].split("\n```", 1)[0]
+    assert block.startswith("python3 -m venv .venv && ") and block.endswith("nianbao serve")
+    return block
+
+
+def test_the_readme_workspace_command_starts_the_workspace(tmp_path: Path) -> None:
+    """The README's web command on a fresh checkout: installs nianbao[web], adds the
+    office and the user, starts the server; the user can log in and reaches the office."""
+    import http.cookiejar
+    import os
+    import re
+    import signal
+    import socket
+    import time
+    import urllib.parse
+    import urllib.request
+
+    checkout = _fresh_checkout(tmp_path)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    block = _workspace_command()
+    password = re.search(r"printf '%s\\n' '([^']+)'", block)
+    user = re.search(r"add-user (\S+) ", block)
+    assert password and user
+    command = block.replace("python3 -m venv", f"{_system_python()} -m venv", 1) + \
+        f" --port {port}"
+    server = subprocess.Popen(command, shell=True, cwd=checkout, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 900
+        while True:
+            try:
+                page = urllib.request.urlopen(f"{url}/login/", timeout=5).read().decode()
+                break
+            except OSError:
+                assert server.poll() is None, server.stdout.read().decode()  # type: ignore[union-attr]
+                assert time.monotonic() < deadline, "the workspace did not start"
+                time.sleep(1)
+        assert "登录" in page
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        page = opener.open(f"{url}/login/").read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert token
+        form = urllib.parse.urlencode({"csrfmiddlewaretoken": token[1], "username": user[1],
+                                       "password": password[1]}).encode()
+        answer = opener.open(urllib.request.Request(f"{url}/login/", data=form,
+                                                    headers={"Referer": f"{url}/login/"}))
+        assert answer.geturl().endswith("/o/pingtan/")
+        assert "平潭综合实验区" in answer.read().decode()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)

@@ -16,6 +16,7 @@ from nianbao.cli.commands import COMMANDS
 from nianbao.cli.i18n import N_
 from nianbao.cli.offices import office
 from nianbao.cli.rulelist import rules
+from nianbao.cli.web import COMMANDS as WEB_COMMANDS
 
 
 @click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,10 +34,11 @@ def main() -> None:
     检查任何年报：      nianbao check 2024.docx --previous 2023.docx
     规则编号的含义：    nianbao rules
     一次处理多个单位：  nianbao batch 各单位数据/ -o 输出/
+    在浏览器中填写：    nianbao serve（年报工作台；先用 nianbao admin 添加用户）
 
     每个命令的用法：nianbao <命令> --help
     """
 
 
-for _command in (*COMMANDS, office, rules):
+for _command in (*COMMANDS, office, rules, *WEB_COMMANDS):
     main.add_command(_command)

@@ -50,9 +50,10 @@ def _leaves(tree: KeyTree) -> Iterator[CellKey]:
 class _Reader:
     """Reads one data file, collecting problems instead of stopping at the first."""
 
-    def __init__(self, path: Path, offices: list[Path]) -> None:
+    def __init__(self, path: Path, offices: list[Path], raw: LineDict | None = None) -> None:
         self.path = path
         self.offices = offices
+        self.given = raw  # a raw structure made elsewhere (the web workspace's editor)
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []  # slips read as what they unambiguously mean
         # cells with a problem, as the rules see them so that a blank or wrong cell does
@@ -106,7 +107,10 @@ class _Reader:
 
     def parse(self) -> tuple[Any, list[Problem]]:
         """The file's raw structure: a YAML data file's, or a 填报表 workbook's (the
-        same keys and nesting, cells named by sheet and address instead of lines)."""
+        same keys and nesting, cells named by sheet and address instead of lines), or
+        the one given."""
+        if self.given is not None:
+            return self.given, []
         if self.path.suffix.lower() in WORKBOOK_SUFFIXES:
             from nianbao.datafile.workbook.read import read_workbook
 
@@ -471,3 +475,16 @@ def load_report(path: Path, offices: list[Path] | None = None,
             warnings += reader.warnings
 
 
+
+
+def read_raw(raw: LineDict, source: Path, warnings: list[Problem] | None = None) -> Report:
+    """Validate a data file's raw structure made elsewhere, as `load_report` does a
+    file's: the web workspace builds it from what a clerk typed in its form (the same
+    keys and nesting; each value's `line` is where the form shows it, and `source`
+    names the report). Raises ProblemList with every problem found."""
+    reader = _Reader(Path(source), [], raw)
+    try:
+        return reader.read()
+    finally:
+        if warnings is not None:
+            warnings += reader.warnings

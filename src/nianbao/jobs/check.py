@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator
 from multiprocessing import get_context
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nianbao.checking.report import CheckResult, Previous, across_years, check_read, last_year
 from nianbao.datafile.formats import DATA_SUFFIXES
@@ -15,6 +16,10 @@ from nianbao.errors import ProblemList, Unusable
 from nianbao.reading.document import read_file
 from nianbao.reading.identity import office_name, report_year
 from nianbao.sources import REPORT_SUFFIXES
+from nianbao.spec.findings import ERROR, Finding
+
+if TYPE_CHECKING:
+    from nianbao.report.model import Report
 
 # what `check` takes from a folder: report files, and 填报表 workbooks returned by offices
 CHECKED_SUFFIXES = (*REPORT_SUFFIXES, *WORKBOOK_SUFFIXES)
@@ -42,11 +47,7 @@ def check_file(path: Path, previous: Previous | None = None, category: str = "")
 def check_data_file(path: Path, previous: Previous | None = None) -> CheckResult:
     """A data file's problems as error findings (each naming its line, or its sheet and
     cell, and the official label), or the warnings of the report it makes."""
-    from nianbao.checking.dates import date_findings
-    from nianbao.checking.prose import draft_findings, prose_findings
     from nianbao.datafile.reader import load_report
-    from nianbao.report.prose import resolve_text
-    from nianbao.spec.findings import ERROR, Finding
 
     result = CheckResult(path)
     try:
@@ -61,8 +62,20 @@ def check_data_file(path: Path, previous: Previous | None = None) -> CheckResult
         return result
     result.form, result.office, result.year = report.form.version, report.office.name, report.year
     result.tables = report.tables
+    result.findings = check_report(report, previous)
+    return result
+
+
+def check_report(report: Report, previous: Previous | None = None) -> list[Finding]:
+    """The findings on a report that the data-file reader accepted: its prose against
+    its tables, draft marks, the 成文日期, and last year's report when given (what
+    `check` says of a data file, and what the workspace's editor says of its form)."""
+    from nianbao.checking.dates import date_findings
+    from nianbao.checking.prose import draft_findings, prose_findings
+    from nianbao.report.prose import resolve_text
+
     text = resolve_text(report)
-    result.findings = [
+    return [
         *prose_findings(report.form, text, report.tables, year=report.year, fees=report.fees,
                         last=last_year(report.year, report.office.name, previous)),
         *draft_findings(p for paragraphs in text.values() for p in paragraphs),
@@ -70,7 +83,6 @@ def check_data_file(path: Path, previous: Previous | None = None) -> CheckResult
         *(across_years(report.form, report.tables, report.year, report.office.name, previous)
           if previous is not None else []),
     ]
-    return result
 
 
 DATA_RULE = "数据"  # a data file's problem, as the data-file reader names it

@@ -29,7 +29,7 @@ from nianbao.checking.tables import SUSPECT
 from nianbao.spec.findings import ERROR, Finding
 from nianbao.spec.form import Form, load_form
 from nianbao.spec.tables import CellKey, Table
-from nianbao.writing.webpage import SANS, SERIF, draw_table
+from nianbao.writing.webpage import SANS, SERIF, draw_table, scroll_name
 
 Element = etree._Element
 
@@ -208,7 +208,8 @@ def _report(parent: Element, number: int, result: CheckResult) -> None:
         _add(section, "h3", section_of.heading, id=heading_id)
         values = {k: _clean(v) if isinstance(v, str) else v
                   for k, v in result.tables.get(tid, {}).items()}
-        drawn = draw_table(section, table, values, heading_id)
+        drawn = draw_table(section, table, values, heading_id,
+                           scroll_name(table, f"第{number}份 "))
         for cell in dict.fromkeys(key for _, key in named):
             _mark(drawn[cell], table, cell, [(numbers[id(f)], f) for f, k in named if k == cell])
         _findings(section, [(numbers[id(f)], f) for f, _ in named])

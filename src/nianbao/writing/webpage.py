@@ -167,19 +167,25 @@ def _paragraphs(parent: Element, paragraphs: list[str]) -> None:
 
 
 def _table(parent: Element, report: Report, table: Table, heading_id: str) -> None:
-    draw_table(parent, table, report.tables[table.id], heading_id)
+    draw_table(parent, table, report.tables[table.id], heading_id, scroll_name(table))
+
+
+def scroll_name(table: Table, within: str = "") -> str:
+    """The accessible name of a table's scroll box: a landmark of its own, so it must
+    not share the name of the section around it (axe: landmark-unique)."""
+    return f"{within}{table.key}（可左右滚动）"
 
 
 def draw_table(parent: Element, table: Table, values: TableValues,
-               heading_id: str) -> dict[CellKey, Element]:
+               heading_id: str, name: str) -> dict[CellKey, Element]:
     """A table in its scroll box: column widths in the Word template's proportions,
     the header rows in <thead> (repeated on printed pages), table 二's groups each a
     <tbody> that its title row heads. Returns the data cells' elements, for a page that
-    marks some of them (the review page of `nianbao check`)."""
+    marks some of them (the review page of `nianbao check`). `name`: the scroll box's
+    accessible name (`scroll_name`), distinct on the page."""
     drawn: dict[CellKey, Element] = {}
     wrap = _add(parent, "div", **{"class": "table-wrap", "style": "overflow-x:auto",
-                                  "role": "region", "tabindex": "0",
-                                  "aria-labelledby": heading_id})
+                                  "role": "region", "tabindex": "0", "aria-label": name})
     columns = table.grid_size[1]
     element = _add(wrap, "table", **{"class": table.id, "aria-labelledby": heading_id,
                                      "style": f"min-width:{_min_width_em(columns)}em"})

@@ -30,10 +30,11 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
+from nianbao.datafile.raw import append, located, nest, put
 from nianbao.datafile.settings import settings
 from nianbao.datafile.workbook.layout import (
     CONTENT,
@@ -57,7 +58,6 @@ from nianbao.spec.tables import (
     GROUP_TITLE,
     ROW_HEADER,
     CellKey,
-    KeyTree,
     Table,
 )
 
@@ -78,28 +78,6 @@ _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 _SHEET = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet[\s/>]")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-_Box = TypeVar("_Box", LineDict, LineList)
-Where = str | int  # a cell, "表三!D7"; LineDict and LineList annotate their lines as int
-
-
-def _located(container: _Box, where: Where) -> _Box:
-    """A LineDict/LineList whose `line` is a cell, with an empty `lines`."""
-    box = cast(Any, container)
-    box.line = where
-    box.lines = {} if isinstance(container, LineDict) else []
-    return container
-
-
-def _put(target: LineDict, key: str, value: Any, where: Where) -> None:
-    target[key] = value
-    cast(Any, target).lines[key] = where
-
-
-def _append(target: LineList, value: Any, where: Where) -> None:
-    target.append(value)
-    cast(Any, target).lines.append(where)
 
 
 def _unusable(path: Path, message: str) -> ProblemList:
@@ -395,13 +373,13 @@ class _WorkbookReader:
                    f"{fees['key']}：{spec['label']}", f"{fees['key']} {spec['label']}")
         sheet = self.sheet(OFFICE, frozenset(labels) | {normalize_label(ITEM)},
                            "机关信息和报告年度")
-        office = _located(LineDict(), f"{OFFICE}!A1")
-        fee_values = _located(LineDict(), f"{OFFICE}!A1")
-        _put(raw, "office", office, office.line)  # first, as a data file has it
+        office = located(LineDict(), f"{OFFICE}!A1")
+        fee_values = located(LineDict(), f"{OFFICE}!A1")
+        put(raw, "office", office, office.line)  # first, as a data file has it
         if sheet is None:
             return None, None
-        _located(office, sheet.where(1, 1))
-        _located(fee_values, sheet.where(1, 1))
+        located(office, sheet.where(1, 1))
+        located(fee_values, sheet.where(1, 1))
         item_column, content_column = self.office_columns(sheet, labels)
         for row in range(1, sheet.rows + 1):
             found = labels.get(sheet.text(row, item_column))
@@ -419,18 +397,18 @@ class _WorkbookReader:
                     continue  # an optional field left empty: not given
                 if key == "id" and isinstance(value, str):
                     value = value.strip()
-                _put(office, key, _as_text(value), where)
+                put(office, key, _as_text(value), where)
                 if key == "id":
                     cast(Any, office).line = where
             elif value is None:
                 continue  # empty: the data-file reader says what is missing
             elif kind == "fees":
-                _put(fee_values, key, value, where)
+                put(fee_values, key, value, where)
             else:
-                _put(raw, key, _top_value(key, value), where)
+                put(raw, key, _top_value(key, value), where)
         cast(Any, raw).lines["office"] = office.line
         if fee_values:
-            _put(raw, "fees", fee_values, fee_values.line)
+            put(raw, "fees", fee_values, fee_values.line)
         return raw.get("year"), raw.get("form")
 
     def office_columns(self, sheet: _Sheet, labels: dict[str, tuple[str, str]]
@@ -472,9 +450,9 @@ class _WorkbookReader:
         standards = {normalize_label(standard_label(i)): i for i in standard_ids()}
         heading = {normalize_label(h) for h in (PART, STANDARD, CONTENT)}
         sheet = self.sheet(TEXT, frozenset(named) | heading, "正文")
-        body = _located(LineDict(), f"{TEXT}!A1")
+        body = located(LineDict(), f"{TEXT}!A1")
         for key in keys:
-            _put(body, key, _located(LineList(), body.line), body.line)
+            put(body, key, located(LineList(), body.line), body.line)
         if sheet is None:
             return body
         found = self.text_columns(sheet, heading)
@@ -509,10 +487,10 @@ class _WorkbookReader:
                 continue
             if standard is not None:
                 name = str(standard).strip()
-                paragraph = _located(LineDict(), sheet.where(row, standard_column))
-                _put(paragraph, "standard", standards.get(normalize_label(name), name),
+                paragraph = located(LineDict(), sheet.where(row, standard_column))
+                put(paragraph, "standard", standards.get(normalize_label(name), name),
                      paragraph.line)
-                _append(body[current], paragraph, paragraph.line)
+                append(body[current], paragraph, paragraph.line)
             else:
                 if (row, content_column) in sheet.formulas:
                     content = self.formula(sheet, row, content_column, CONTENT)
@@ -520,7 +498,7 @@ class _WorkbookReader:
                         continue
                 if not isinstance(content, (str, int, float)) or isinstance(content, bool):
                     content = str(content)
-                _append(body[current], content, sheet.where(row, content_column))
+                append(body[current], content, sheet.where(row, content_column))
         return body
 
     def text_columns(self, sheet: _Sheet, heading: set[str]
@@ -543,7 +521,7 @@ class _WorkbookReader:
         sheet = self.sheet(table.key, table.labels, f"表格 {table.key}")
         if sheet is None:
             where = f"{table.key}!A1"
-            return _nest(table.key_tree, {s.key: (0, where) for s in _slots(table)
+            return nest(table.key_tree, {s.key: (0, where) for s in _slots(table)
                                           if not table.is_derived(*s.key)})
         slots = _slots(table)
         groups = list(dict.fromkeys(s.group for s in slots))
@@ -578,9 +556,9 @@ class _WorkbookReader:
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
             values[slot.key] = (value, sheet.where(row, column))
-        tree = _nest(table.key_tree, values)
+        tree = nest(table.key_tree, values)
         if tree is None:
-            return _located(LineDict(), sheet.where(1, 1))
+            return located(LineDict(), sheet.where(1, 1))
         return tree
 
     def group_spans(self, sheet: _Sheet, table: Table, groups: list[str]
@@ -732,25 +710,6 @@ def _is_subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     return all(any(x == y for y in items) for x in short)
 
 
-def _nest(tree: KeyTree, values: dict[CellKey, tuple[Any, str]]) -> LineDict | None:
-    """The data file's nesting of a table (`key_tree`) over the cells read; a level
-    without a cell read is left out. Each level's line is its first cell's."""
-    out = LineDict()
-    out.lines = {}
-    for label, sub in tree.items():
-        if isinstance(sub, tuple):
-            if sub in values:
-                _put(out, label, *values[sub])
-        else:
-            nested = _nest(sub, values)
-            if nested is not None:
-                _put(out, label, nested, nested.line)
-    if not out:
-        return None
-    cast(Any, out).line = next(iter(cast(Any, out).lines.values()))
-    return out
-
-
 def _as_text(value: Any) -> Any:
     """A profile field as text: a phone or postcode typed as a number is its digits."""
     if isinstance(value, float) and value.is_integer():
@@ -795,19 +754,19 @@ def read_workbook(path: Path) -> tuple[LineDict, list[Problem]]:
     check_package(path)
     sheets, _book = _load(path)
     reader = _WorkbookReader(path, sheets)
-    raw = _located(LineDict(), f"{OFFICE}!A1")
+    raw = located(LineDict(), f"{OFFICE}!A1")
     year, version = reader.office_fields(raw)
     form = _form(year, version)
     text = reader.text(form)
     fees = raw.pop("fees", None)
     fees_line = cast(Any, raw).lines.pop("fees", None)
-    _put(raw, "text", text, text.line)
+    put(raw, "text", text, text.line)
     if fees is not None:
-        _put(raw, "fees", fees, fees_line)
+        put(raw, "fees", fees, fees_line)
     for table in form.tables.values():
         values = reader.table(table)
         if values is not None:
-            _put(raw, table.key, values, values.line)
+            put(raw, table.key, values, values.line)
     if not reader.claimed:
         raise _unusable(path, "不是填报表：工作簿中没有“机关信息”、表格和“正文”工作表"
                         "（填报表由 nianbao new 或 nianbao import 生成）")

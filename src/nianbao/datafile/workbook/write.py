@@ -79,7 +79,7 @@ def write_workbook(report: Report, notes: Sequence[str] = ()) -> bytes:
     guide = book.active
     assert guide is not None
     guide.title = GUIDE
-    _write_guide(guide, [*guide_lines(), *([""] + list(notes) if notes else [])])
+    _write_guide(guide, [*guide_lines(), *(["", *notes] if notes else [])])
     _write_office(book.create_sheet(OFFICE), report)
     for table in report.form.tables.values():
         _write_table(book.create_sheet(table.key), report.form, table,
