@@ -3,8 +3,9 @@ user starts it (provisioned with `nianbao admin`), Debian's chromium driven by
 Playwright. A clerk logs in, fills in table 三 and sees a total change and an error at
 its cell, saves, reloads, downloads the .docx and `nianbao check` passes it; a second
 clerk's stale save is refused; typed markup stays text; a hostile upload is refused
-while the server keeps serving; axe-core finds no accessibility violation; the rules the
-browser evaluates agree with the library's on shared vectors."""
+while the server keeps serving; keys and paste work as in a spreadsheet; what is typed
+survives a closed tab; axe-core finds no accessibility violation; the rules the browser
+evaluates agree with the library's on shared vectors."""
 
 from __future__ import annotations
 
@@ -319,3 +320,45 @@ def test_the_published_page_and_the_review_page_have_no_violations(browser: Any,
     CliRunner().invoke(main, ["check", str(docx), str(other), "--review", str(review)])
     page.set_content(review.read_text(encoding="utf-8"))
     assert _axe(page) == []
+
+
+def test_keys_and_paste_work_as_in_a_spreadsheet(browser: Any, server: Server) -> None:
+    page = _logged_in(browser, server)
+    page.goto(f"{server.url}/o/pingtan/2021/")
+    _cell(page, "t3:received:natural").focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.name") == "t3:carried_over:natural"
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.name") == "t3:received:natural"
+    # a row copied from Excel or WPS: tab-separated, pasted into its first cell
+    page.evaluate("""() => {
+        const cell = document.querySelector('[name="t3:disclosed:natural"]');
+        cell.focus();
+        const data = new DataTransfer();
+        data.setData('text/plain', '28\\t1\\t2\\r\\n');
+        cell.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true,
+                                                        cancelable: true}));
+    }""")
+    assert [_cell(page, f"t3:disclosed:{c}").input_value()
+            for c in ("natural", "commercial", "research")] == ["28", "1", "2"]
+    assert page.locator('[data-cell="t3:disclosed:total"]').inner_text().strip() == "34"
+
+
+def test_what_is_typed_survives_a_closed_tab(browser: Any, server: Server) -> None:
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{server.url}/login/")
+    page.get_by_label("用户名").fill("clerk")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+    page.goto(f"{server.url}/o/pingtan/2021/")
+    _cell(page, "t2:rules:in_force").fill("7")
+    page.locator("#autosave", has_text="草稿已自动保存").wait_for(timeout=20_000)
+    page.close()  # the tab closed before 保存
+    again = context.new_page()
+    again.goto(f"{server.url}/o/pingtan/2021/")
+    assert again.locator("#restore").is_visible()
+    again.locator("#restore-yes").click()
+    assert _cell(again, "t2:rules:in_force").input_value() == "7"
+    context.close()

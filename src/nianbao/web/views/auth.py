@@ -22,6 +22,7 @@ class LoginForm(AuthenticationForm):
     """Django's login form, its messages in the clerk's words."""
 
     def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "：")  # Chinese punctuation after a label
         super().__init__(request, *args, **kwargs)
         self.error_messages = {
             "invalid_login": "用户名或密码不正确（区分大小写），请重新输入。",
