@@ -24,7 +24,8 @@ ALLOWED = {"nianbao", "json", "yaml", "yml", "docx", "doc", "wps", "odt", "rtf",
            "templates", "summary", "csv", "office", "pingtan", "sudo", "apt", "get", "install",
            "JSON", "Excel", "WPS", "xlsx",  # product names a clerk knows
            "SQLite", "postgresql", "Ctrl", "pip", "web",  # the web workspace's
-           "NIANBAO", "DATABASE", "URL"}  # an environment variable's name
+           "NIANBAO", "DATABASE", "URL",  # an environment variable's name
+           "workspace", "user", "UTF", "GBK", "CSV"}  # admin dump's file, add-users' CSV
 
 
 def _names(group: click.Group) -> set[str]:
@@ -115,6 +116,14 @@ MISTAKES = [
     (["admin", "add-user", "张三", "--password-stdin"], "请用 --office 指定用户所属的机关"),
     (["admin", "add-user", "张三", "--office", "pingtan", "--admin"], "二者选一"),
     (["admin", "token"], "缺少参数 '用户名'"),
+    (["admin", "import-offices"], "缺少参数 '文件夹'"),
+    (["admin", "import-offices", "nowhere"], "nowhere: 文件夹不存在"),
+    (["admin", "add-users"], "缺少参数 '文件'"),
+    (["admin", "add-users", "missing.csv"], "missing.csv: 文件不存在"),
+    (["admin", "add-users", "pingtan-2021.yaml", "-o", "pingtan-2021.yaml"], "文件已存在，未覆盖"),
+    (["admin", "dump"], "缺少参数 '文件夹'"),
+    (["admin", "load"], "缺少参数 '文件夹'"),
+    (["admin", "load", "nowhere"], "workspace.json: 文件不存在"),
 ]
 
 

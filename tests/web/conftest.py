@@ -4,6 +4,7 @@ through pytest-django)."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -15,6 +16,26 @@ from nianbao import api
 from nianbao.datafile.profiles import load_office
 
 PASSWORD = "正确的密码-2024"
+# a postgresql:// URL: the suite's database is a test database on that server instead of
+# SQLite (tests/web/test_postgresql.py runs the whole suite so); a server a test starts
+# as a process keeps its own SQLite data folder
+TEST_DATABASE = "NIANBAO_TEST_DATABASE"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    url = os.environ.get(TEST_DATABASE)
+    if url:
+        from django.conf import settings
+        from django.db import connections
+
+        from nianbao.web.settings import database_settings
+
+        settings.DATABASES["default"] = database_settings(url)
+        connections.__dict__.pop("settings", None)  # read again, with Django's defaults
+        connections.close_all()
+        if hasattr(connections._connections, "default"):  # made on SQLite already
+            del connections["default"]
 
 
 @pytest.fixture

@@ -13,11 +13,6 @@ import json
 import os
 import random
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +21,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from helpers import EXAMPLES, REPO
+from servers import nianbao, put_report, serve
 
 from nianbao.cli import main
 from nianbao.spec.form import load_form
@@ -38,20 +34,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 PASSWORD = "正确的密码-2024"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="需要 chromium")
 SHOTS = Path(os.environ.get("NIANBAO_SCREENSHOTS", "/tmp/nianbao-screenshots"))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _nianbao(*args: str, stdin: str | None = None) -> str:
-    done = subprocess.run([sys.executable, "-m", "nianbao", *args], input=stdin,
-                          capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
 
 
 @dataclass
@@ -67,36 +49,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     admin, and 平潭's 2021 report put through the API."""
     data = tmp_path_factory.mktemp("workspace")
     for office in ("pingtan", "jingdezhen-taoci"):
-        _nianbao("admin", "--data", str(data), "add-office",
+        nianbao("admin", "--data", str(data), "add-office",
                  str(REPO / "config" / "offices" / f"{office}.yaml"))
     for name, where in [("clerk", ["--office", "pingtan"]), ("clerk2", ["--office", "pingtan"]),
                         ("other", ["--office", "jingdezhen-taoci"]), ("admin", ["--admin"])]:
-        _nianbao("admin", "--data", str(data), "add-user", name, *where, "--password-stdin",
-                 stdin=PASSWORD + "\n")
-    token = _nianbao("admin", "--data", str(data), "token", "clerk").strip().split()[-1]
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "nianbao", "serve", "--data", str(data),
-                                "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/login/", timeout=2)
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise AssertionError(process.stdout.read().decode() if process.stdout
-                                     else "no output") from None
-            time.sleep(0.3)
-    request = urllib.request.Request(
-        f"{url}/api/reports/pingtan/2021", method="PUT",
-        data=(EXAMPLES / "pingtan-2021.yaml").read_bytes(),
-        headers={"Authorization": f"Bearer {token}", "If-None-Match": "*",
-                 "Content-Type": "application/x-yaml"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        assert response.status in (200, 201)
+        nianbao("admin", "--data", str(data), "add-user", name, *where, "--password-stdin",
+                stdin=PASSWORD + "\n")
+    token = nianbao("admin", "--data", str(data), "token", "clerk").strip().split()[-1]
+    process, url = serve("--data", str(data))
+    assert put_report(url, token, "pingtan", 2021, EXAMPLES / "pingtan-2021.yaml") == 201
     yield Server(url, data, token)
     process.terminate()
     process.wait(timeout=30)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from editorform import editor_form
 
 from nianbao.spec.form import load_form
 
@@ -73,30 +74,6 @@ def _page(client: Client) -> tuple[str, Page]:
 
 
 
-def _form_from_html(html: str, **changes: str) -> dict[str, str]:
-    """The editor form's fields as posted: inputs by value, textareas by text, selects
-    by their selected option."""
-    form = html[html.index('id="editor"'):html.index("</form>", html.index('id="editor"'))]
-    data: dict[str, str] = {}
-    for tag in re.finditer(r"<input ([^>]*)>", form):
-        attrs = dict(re.findall(r'(\w[\w-]*)="([^"]*)"', tag.group(1)))
-        if "name" in attrs:
-            data[attrs["name"]] = _unescape(attrs.get("value", ""))
-    for tag in re.finditer(r'<textarea [^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
-        data[tag.group(1)] = _unescape(tag.group(2))
-    for tag in re.finditer(r'<select [^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
-        chosen = re.search(r'<option value="([^"]*)" selected', tag.group(2))
-        data[tag.group(1)] = _unescape(chosen.group(1)) if chosen else ""
-    data.update(changes)
-    return data
-
-
-def _unescape(text: str) -> str:
-    import html
-
-    return html.unescape(text)
-
-
 def test_every_typed_cell_is_an_input_named_by_its_row_and_column(clerk_client: Client,
                                                                     report: Any) -> None:
     html, page = _page(clerk_client)
@@ -136,7 +113,7 @@ def test_saving_one_changed_cell_makes_version_2(clerk_client: Client, report: A
     from nianbao.web import store
 
     html, _ = _page(clerk_client)
-    data = _form_from_html(html, **{"t3:received:natural": "65"})
+    data = editor_form(html, **{"t3:received:natural": "65"})
     response = clerk_client.post(reverse("editor", args=URL_ARGS), data)
     assert response.status_code == 302
     report.refresh_from_db()
@@ -154,7 +131,7 @@ def test_a_blank_cell_stays_blank_and_is_named(clerk_client: Client, report: Any
     from nianbao.web import store
 
     html, _ = _page(clerk_client)
-    data = _form_from_html(html, **{"t3:received:legal": ""})
+    data = editor_form(html, **{"t3:received:legal": ""})
     assert clerk_client.post(reverse("editor", args=URL_ARGS), data).status_code == 302
     report.refresh_from_db()
     assert store.payload_at(report, 2).cells["t3:received:legal"] == ""
@@ -174,7 +151,7 @@ def test_a_stale_save_is_refused_with_the_typed_values_and_the_changes(
     other = store.payload_at(report, 1)
     other.cells["t3:received:natural"] = "70"
     store.save(report, clerk, other, 1)  # someone else saved version 2 meanwhile
-    data = _form_from_html(html, **{"t3:received:commercial": "9"})
+    data = editor_form(html, **{"t3:received:commercial": "9"})
     response = clerk_client.post(reverse("editor", args=URL_ARGS), data)
     assert response.status_code == 409
     page = Page()
@@ -190,9 +167,9 @@ def test_a_stale_save_is_refused_with_the_typed_values_and_the_changes(
 
 def test_unknown_fields_are_refused(clerk_client: Client, report: Any) -> None:
     html, _ = _page(clerk_client)
-    data = _form_from_html(html, **{"t3:received:total": "5"})  # a derived cell
+    data = editor_form(html, **{"t3:received:total": "5"})  # a derived cell
     assert clerk_client.post(reverse("editor", args=URL_ARGS), data).status_code == 400
-    data = _form_from_html(html, **{"is_staff": "1"})
+    data = editor_form(html, **{"is_staff": "1"})
     assert clerk_client.post(reverse("editor", args=URL_ARGS), data).status_code == 400
 
 
@@ -274,7 +251,7 @@ def test_an_anonymous_user_is_sent_to_login(client: Client, report: Any) -> None
 def test_text_is_shown_literally(clerk_client: Client, report: Any) -> None:
     hostile = "<script>alert(1)</script> {{ office.name }} A&B {% if x %}"
     html, _ = _page(clerk_client)
-    data = _form_from_html(html, **{"text:overview:0:kind": "own",
+    data = editor_form(html, **{"text:overview:0:kind": "own",
                                     "text:overview:0:text": hostile, "title": hostile})
     assert clerk_client.post(reverse("editor", args=URL_ARGS), data).status_code == 302
     html, page = _page(clerk_client)
@@ -286,7 +263,7 @@ def test_text_is_shown_literally(clerk_client: Client, report: Any) -> None:
 def test_a_standard_paragraph_shows_the_text_it_prints(clerk_client: Client,
                                                        report: Any) -> None:
     html, _ = _page(clerk_client)
-    data = _form_from_html(html, **{"text:requests:0:kind": "standard:requests"})
+    data = editor_form(html, **{"text:requests:0:kind": "standard:requests"})
     assert clerk_client.post(reverse("editor", args=URL_ARGS), data).status_code == 302
     html, _ = _page(clerk_client)
     assert "本年度共收到政府信息公开申请" in html

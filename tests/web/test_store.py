@@ -118,3 +118,13 @@ def test_sums_across_offices_are_queries(report: Report, offices: dict[str, Any]
                                  column="natural",
                                  version__number=F("version__report__version"))
     assert newest.aggregate(total=Sum(Cast("text", IntegerField())))["total"] == 74
+
+
+def test_the_suite_runs_on_the_database_it_was_given(db: Any) -> None:
+    """SQLite, or the PostgreSQL server tests/web/test_postgresql.py runs the suite on."""
+    import os
+
+    from django.db import connection
+
+    wanted = "postgresql" if os.environ.get("NIANBAO_TEST_DATABASE") else "sqlite"
+    assert connection.vendor == wanted

@@ -119,7 +119,7 @@ def serve(data: Path, host: str, port: int, threads: int, database: str | None) 
 @DATABASE_OPTION
 @click.pass_context
 def admin(ctx: click.Context, data: Path, database: str | None) -> None:
-    """管理年报工作台：添加机关、用户和接口令牌（可写入脚本）。
+    """管理年报工作台：添加机关、用户和接口令牌，导出和导入（可写入脚本）。
 
     机关和用户存放在数据文件夹的数据库中，与 nianbao serve 所用的相同。
 
@@ -129,6 +129,9 @@ def admin(ctx: click.Context, data: Path, database: str | None) -> None:
         nianbao admin add-user 政务公开办 --admin
         nianbao admin token 张三
         nianbao admin --data 年报数据 add-office config/offices/pingtan.yaml
+        nianbao admin import-offices config/offices/
+        nianbao admin add-users 用户.csv -o 密码.csv
+        nianbao admin dump 备份/
     """
     ctx.obj = (data, database)
 
@@ -224,6 +227,123 @@ def token(ctx: click.Context, name: str) -> None:
 
     click.echo(_database_errors(lambda: new_token(name)))
     click.echo(_("令牌只显示这一次，请妥善保存"), err=True)  # stdout: the token alone
+
+
+@admin.command("import-offices", cls=Command)
+@click.argument("folder", metavar=FOLDER, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+@command
+def import_offices(ctx: click.Context, folder: Path) -> None:
+    """添加（或更新）文件夹中全部机关信息文件（*.yaml）中的机关。
+
+    机关代号即文件名。有问题的文件逐条列出问题，不导入，其余照常导入（此时退出码为 1）。
+
+    \b
+    例：nianbao admin import-offices config/offices/
+        nianbao admin --data 年报数据 import-offices 各单位机关信息/
+    """
+    if not folder.is_dir():  # before the data folder is made for nothing
+        fail([_("{folder}: 文件夹不存在").format(folder=folder)], 2)
+    _admin_set_up(ctx)
+    from nianbao.web.provision import import_offices as run
+
+    done = _database_errors(lambda: run(folder))
+    if not (done.added or done.updated or done.refused):
+        fail([_("{folder}: 没有找到机关信息文件（.yaml）").format(folder=folder)], 2)
+    for lines in done.refused.values():
+        for line in lines:
+            click.echo(line, err=True)
+    click.echo(_("机关：新增 {added} 个、更新 {updated} 个").format(
+        added=len(done.added), updated=len(done.updated)))
+    if done.refused:
+        fail([_("{count} 个机关信息文件有问题，未导入（见上）").format(count=len(done.refused))], 1)
+
+
+@admin.command("add-users", cls=Command)
+@click.argument("users", metavar=FILE, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", metavar=FILE, type=click.Path(dir_okay=False, path_type=Path),
+              help=N_("写出密码的文件（默认：用户列表旁的“<文件名>-密码.csv”）。"))
+@click.option("--force", is_flag=True, help=N_("密码文件已存在时覆盖它（默认不覆盖）。"))
+@click.pass_context
+@command
+def add_users(ctx: click.Context, users: Path, output: Path | None, force: bool) -> None:
+    """按用户列表（CSV）添加机关的用户，为每人生成随机密码。
+
+    CSV 的第一行为列名“机关,用户名”（或 office,user），以后每行一个用户；
+    Excel、WPS 另存的 CSV（UTF-8 或 GBK 编码）均可。有一行有问题就一个也不添加，
+    逐行列出问题。密码只写这一次，写在密码文件中（只有本人可读），请分发后妥善保管。
+
+    \b
+    例：nianbao admin add-users 用户.csv
+        nianbao admin add-users 用户.csv -o 密码.csv
+    """
+    from nianbao.errors import OutputExists
+
+    if not users.is_file():
+        fail([_("{users}: 文件不存在").format(users=users)], 2)
+    target = output or users.with_name(f"{users.stem}-密码.csv")
+    if target.exists() and not force:
+        raise OutputExists(target)
+    _admin_set_up(ctx)
+    from nianbao.web.provision import add_users as add
+    from nianbao.web.provision import passwords_csv, read_users, write_secret
+
+    found = _database_errors(lambda: read_users(users))
+    _database_errors(lambda: add(found, lambda: write_secret(target, passwords_csv(found),
+                                                             force=force)))
+    click.echo(_("已添加 {count} 个用户；密码在 {file} 中（只有这一份，请分发给各用户后妥善"
+                 "保管或删除）").format(count=len(found), file=target))
+
+
+@admin.command("dump", cls=Command)
+@click.argument("folder", metavar=FOLDER, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+@command
+def dump(ctx: click.Context, folder: Path) -> None:
+    """把工作台导出到一个新的（或空的）文件夹：可备份、迁移，也可直接批量生成。
+
+    文件夹中有各机关的机关信息（config/offices/）、各年报最新版本的数据文件
+    （<机关>/<机关>-<年度>.yaml，nianbao batch 可直接生成），以及全部历史
+    workspace.json（机关、用户及其密码摘要、每个版本、记录；只有本人可读），
+    供 nianbao admin load 导入。
+
+    \b
+    例：nianbao admin dump 备份/2025-01-31
+        nianbao batch 备份/2025-01-31 -o 年报/
+    """
+    _admin_set_up(ctx)
+    from nianbao.web.dump import dump as run
+
+    done = _database_errors(lambda: run(folder))
+    for line in done.skipped:
+        click.echo(line, err=True)
+    click.echo(_("已导出 {offices} 个机关、{reports} 份年报（{versions} 个版本）到 {folder}")
+               .format(offices=done.offices, reports=done.reports, versions=done.versions,
+                       folder=folder))
+
+
+@admin.command("load", cls=Command)
+@click.argument("folder", metavar=FOLDER, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+@command
+def load(ctx: click.Context, folder: Path) -> None:
+    """把 nianbao admin dump 导出的文件夹导入到空的工作台（新的数据文件夹或数据库）。
+
+    读取其中的 workspace.json，全部导入或（有问题时）一概不导入；用户可用原来的密码登录。
+
+    \b
+    例：nianbao admin --data 新数据 load 备份/2025-01-31
+    """
+    if not (folder / "workspace.json").is_file():
+        fail([_("{file}: 文件不存在（应为 nianbao admin dump 导出的文件夹）").format(
+            file=folder / "workspace.json")], 2)
+    _admin_set_up(ctx)
+    from nianbao.web.dump import load as run
+
+    done = _database_errors(lambda: run(folder))
+    click.echo(_("已导入 {offices} 个机关、{users} 个用户、{reports} 份年报（{versions} 个版本）")
+               .format(offices=done.offices, users=done.users, reports=done.reports,
+                       versions=done.versions))
 
 
 COMMANDS = (serve, admin)

@@ -27,8 +27,22 @@ def configure(data: Path, database: str | None = None) -> None:
     django.setup()
 
 
-def migrate() -> None:
-    """Bring the database to this release's schema (run by `nianbao serve` on start)."""
-    from django.core.management import call_command
+MIGRATION_LOCK = 0x6E69616E62616F  # "nianbao": the advisory lock of a PostgreSQL server
 
-    call_command("migrate", interactive=False, verbosity=0)
+
+def migrate() -> None:
+    """Bring the database to this release's schema (run by `nianbao serve` on start).
+    Several workers of one PostgreSQL database start at once behind a proxy: the first
+    migrates while the others wait on an advisory lock, then find nothing to do."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        call_command("migrate", interactive=False, verbosity=0)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [MIGRATION_LOCK])
+        try:
+            call_command("migrate", interactive=False, verbosity=0)
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [MIGRATION_LOCK])

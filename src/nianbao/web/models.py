@@ -65,6 +65,11 @@ class Report(models.Model):
     status = models.CharField("状态", max_length=10, default=DRAFT,
                               choices=[(DRAFT, "填写中"), (FINAL, "定稿")])
     version = models.PositiveIntegerField("当前版本", default=0)
+    # the compiling body's review (报送 → 退回 or 审核通过): "" until first submitted
+    SUBMITTED, RETURNED, APPROVED = "submitted", "returned", "approved"
+    review = models.CharField("审核", max_length=10, blank=True, default="",
+                              choices=[("", "未报送"), (SUBMITTED, "已报送"), (RETURNED, "退回"),
+                                       (APPROVED, "已审核")])
 
     class Meta:
         verbose_name = verbose_name_plural = "年报"
@@ -90,6 +95,13 @@ class Version(models.Model):
     title = models.CharField("标题", max_length=300, blank=True)
     fee_notices = models.CharField("发出收费通知件数", max_length=40, blank=True)
     fee_amount = models.CharField("实际收取金额（元）", max_length=40, blank=True)
+    # the counts of its findings, kept once counted (the overview of 300 offices must not
+    # check every report on every visit); `checked` says what they were counted with
+    # (the library's version and the office's profile), so that a new release or a
+    # changed profile counts again
+    errors = models.PositiveIntegerField("错误", null=True, blank=True)
+    warnings = models.PositiveIntegerField("警告", null=True, blank=True)
+    checked = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = verbose_name_plural = "版本"
@@ -170,3 +182,21 @@ class LoginFailure(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     address = models.CharField(max_length=64, db_index=True)
     when = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
+class Comment(models.Model):
+    """A comment of the compiling body on a report it returned (退回): on a cell (its
+    id, t3:received:natural), a paragraph (text:<section>:<index>) or the whole report
+    (""), as of the version it was made on; kept when the office saves again."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="comments")
+    version = models.PositiveIntegerField("版本")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    created = models.DateTimeField("时间", auto_now_add=True)
+    target = models.CharField("位置", max_length=200, blank=True)
+    text = models.TextField("意见")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审核意见"
+        ordering = ["report_id", "created", "id"]

@@ -28,7 +28,7 @@ def _secret_key(folder: Path) -> str:
     return path.read_text(encoding="ascii").strip()
 
 
-def _database(url: str | None) -> dict[str, object]:
+def database_settings(url: str | None) -> dict[str, object]:
     """SQLite in the data folder, or the server a postgresql:// URL names."""
     if not url:
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA / "nianbao.sqlite3",
@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "nianbao.web.faults.Faults",
 ]
 ROOT_URLCONF = "nianbao.web.urls"
 WSGI_APPLICATION = "nianbao.web.wsgi.application"
@@ -81,7 +82,7 @@ TEMPLATES = [{
         "django.contrib.messages.context_processors.messages",
     ]},
 }]
-DATABASES = {"default": _database(os.environ.get("NIANBAO_DATABASE_URL"))}
+DATABASES = {"default": database_settings(os.environ.get("NIANBAO_DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

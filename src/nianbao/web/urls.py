@@ -1,12 +1,13 @@
 """Every address of the workspace. An office's pages are under /o/<office>/, a report's
-under /o/<office>/<year>/; the HTTP API under /api/ (token authentication)."""
+under /o/<office>/<year>/, the compiling body's view of a year under /review/; the HTTP
+API under /api/ (token authentication)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import path
 
-from nianbao.web.views import api, auth, editor, pages
+from nianbao.web.views import api, auth, editor, pages, review
 
 urlpatterns = [
     path("login/", auth.login_view, name="login"),
@@ -23,6 +24,14 @@ urlpatterns = [
     path("o/<str:office>/<int:year>/v<int:number>/", pages.version, name="version"),
     path("o/<str:office>/<int:year>/v<int:number>/restore/", pages.restore, name="restore"),
     path("o/<str:office>/<int:year>/download.<str:kind>", pages.download, name="download"),
+    path("o/<str:office>/<int:year>/submit/", review.submit, name="submit"),
+    path("review/", review.overview, name="review"),
+    path("review/download.zip", review.download, name="review-download"),
+    path("review/aggregate/", review.aggregate, name="review-aggregate"),
+    path("review/findings/", review.findings, name="review-findings"),
+    path("review/<str:office>/<int:year>/", review.report_review, name="review-report"),
+    path("review/<str:office>/<int:year>/return/", review.return_report, name="review-return"),
+    path("review/<str:office>/<int:year>/approve/", review.approve, name="review-approve"),
     path("api/render", api.render, name="api-render"),
     path("api/check", api.check, name="api-check"),
     path("api/reports/<str:office>/<int:year>", api.report, name="api-report"),

@@ -21,14 +21,18 @@ os.umask(_UMASK)
 TEMP_SUFFIX = ".part"
 
 
-def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
+def write_atomic(path: Path, data: bytes, *, force: bool = False,
+                 private: bool = False) -> None:
+    """`data` under `path`, whole or not at all. `private`: readable by its owner only
+    (a file of passwords or password hashes), from the start, never wider."""
     path = Path(path)
     if path.exists() and not force:
         raise OutputExists(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
     try:
-        os.fchmod(fd, 0o666 & ~_UMASK)  # as open() would make it, not mkstemp's 0600
+        if not private:
+            os.fchmod(fd, 0o666 & ~_UMASK)  # as open() would make it, not mkstemp's 0600
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()

@@ -318,6 +318,11 @@ def _put(request: HttpRequest, office: Office, year: int) -> HttpResponse:
                      ETag=_etag(found.version))
     base = 0
     if found is not None:
+        from nianbao.web.views.review import locked
+
+        refusal = locked(found, request.user)
+        if refusal is not None:  # submitted or approved: not the office's to change
+            return error(f"未保存：{refusal}", 409, ETag=_etag(found.version))
         tags = _tags(request.META.get("HTTP_IF_MATCH", ""))
         numbers = [n for n in map(_version_of, tags) if n is not None]
         if not numbers:

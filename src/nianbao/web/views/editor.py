@@ -28,9 +28,11 @@ from nianbao.spec.form import FORM_VERSIONS, load_form
 from nianbao.spec.values import format_value
 from nianbao.web import scope, store
 from nianbao.web.checks import Findings, Item, findings_for, totals_of
+from nianbao.web.editorgrid import table_body
 from nianbao.web.editorspec import editor_spec
 from nianbao.web.models import Draft, Report
 from nianbao.web.payload import BadPayload, Payload, payload_from_json
+from nianbao.web.views import review
 
 OWN = "own"  # a paragraph's choice: the clerk's own text
 DROP = ""  # a paragraph's choice: leave it out (how a paragraph is removed without JS)
@@ -48,7 +50,8 @@ def _user(request: HttpRequest) -> User:
 def editor(request: HttpRequest, office: str, year: int) -> HttpResponse:
     report = scope.report_for(request.user, office, year)
     if request.method == "GET":
-        return _page(request, report, store.payload_at(report, report.version), report.version)
+        return _page(request, report, store.payload_at(report, report.version), report.version,
+                     newest=True)
     try:
         base = int(request.POST.get("base", ""))
         payload = payload_from_form(request.POST)
@@ -56,6 +59,10 @@ def editor(request: HttpRequest, office: str, year: int) -> HttpResponse:
         text = str(exc) if isinstance(exc, BadPayload) else "表单数据不完整，请刷新页面后重试"
         return HttpResponse(f"无法保存：{text}", status=400,
                             content_type="text/plain; charset=utf-8")
+    refusal = review.locked(report, request.user)
+    if refusal is not None:  # what was typed stays on the page, not saved
+        messages.error(request, f"未保存：{refusal}")
+        return _page(request, report, payload, report.version, status=409)
     try:
         saved = store.save(report, _user(request), payload, base)
     except store.Stale as stale:
@@ -118,14 +125,23 @@ def payload_from_form(data: QueryDict) -> Payload:
 
 def _page(request: HttpRequest, report: Report, payload: Payload, base: int, *,
           status: int = 200, stale: store.Stale | None = None,
-          base_typed: int | None = None) -> HttpResponse:
+          base_typed: int | None = None, newest: bool = False) -> HttpResponse:
+    """The editor page; `newest`: the payload is the newest version as saved, whose
+    counts of findings are then kept for the compiling body's overview."""
     office = report.office.profile()
     findings = findings_for(payload, office, report.year)
+    if newest:
+        review.record_counts(report, findings)
     spec = editor_spec(payload.form)
+    comments = review.editor_comments(report, payload)
     context = {
         "report": report, "office": report.office, "year": report.year, "payload": payload,
-        "base": base, "tables": _tables(spec, payload, findings), "findings": findings,
-        "prose": _prose(spec, payload, findings), "stale": stale, "base_typed": base_typed,
+        "base": base, "tables": _tables(spec, payload, findings, comments),
+        "findings": findings, "prose": _prose(spec, payload, findings, comments),
+        "stale": stale, "base_typed": base_typed, "comments": comments,
+        "review": report.get_review_display() if report.review else "",
+        "locked": review.locked(report, request.user),
+        "can_submit": report.review in ("", Report.RETURNED),
         "fields": _fields(payload, findings), "spec": spec,
         "values": payload.as_json(), "final": report.status == Report.FINAL,
         "marks": list(draft_marks()),
@@ -142,8 +158,15 @@ def _described(field: str, found: dict[str, list[Item]]) -> dict[str, Any]:
             "id": f"f-{field}"}
 
 
-def _tables(spec: dict[str, Any], payload: Payload, findings: Findings) -> list[dict[str, Any]]:
-    """The spec's grids with this report's values and findings in their cells."""
+def _noted(field: str, comments: list[dict[str, Any]]) -> dict[str, Any]:
+    """The compiling body's comments on a form field, shown beside it."""
+    return {"comments": [c for c in comments if c["target"] == field],
+            "comment_id": f"c-{field}"}
+
+
+def _tables(spec: dict[str, Any], payload: Payload, findings: Findings,
+            comments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The spec's grids with this report's values, findings and comments in their cells."""
     totals = totals_of(payload)
     found = findings.by_field()
     tables = []
@@ -158,11 +181,12 @@ def _tables(spec: dict[str, Any], payload: Payload, findings: Findings) -> list[
                         cid = cell["cell"]
                         value = (format_value(totals.get(cid)) if cell["derived"]
                                  else payload.cells.get(cid, ""))
-                        cell = {**cell, "value": value, **_described(cid, found)}
+                        cell = {**cell, "value": value, **_described(cid, found),
+                                **_noted(cid, comments)}
                     cells.append(cell)
                 rows.append(cells)
             groups.append({"tag": group["tag"], "rows": rows})
-        tables.append({**table, "groups": groups, "region": f"region-{table['id']}"})
+        tables.append({**table, "body": table_body(groups), "region": f"region-{table['id']}"})
     return tables
 
 
@@ -181,7 +205,8 @@ def _fields(payload: Payload, findings: Findings) -> list[dict[str, Any]]:
     return out
 
 
-def _prose(spec: dict[str, Any], payload: Payload, findings: Findings) -> list[dict[str, Any]]:
+def _prose(spec: dict[str, Any], payload: Payload, findings: Findings,
+           comments: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each section's paragraphs: the choice, the own text, or the standard paragraph as
     it will print (when the report is valid; its label otherwise)."""
     printed: dict[str, list[str]] = {}
@@ -202,7 +227,8 @@ def _prose(spec: dict[str, Any], payload: Payload, findings: Findings) -> list[d
                 "index": i, "standard": standard, "text": item.get("text", ""),
                 "label": spec["standard"].get(standard, standard),
                 "preview": _marked(preview), "marked": _marks(item.get("text", "")),
-                **_described(f"text:{section['id']}:{i}", found)})
+                **_described(f"text:{section['id']}:{i}", found),
+                **_noted(f"text:{section['id']}:{i}", comments)})
         spare = {"index": len(paragraphs), "spare": True, "standard": "", "text": "",
                  "preview": [], "marked": [], "items": [], "error": False}
         sections.append({**section, "items": [*paragraphs, spare]})

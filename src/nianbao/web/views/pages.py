@@ -404,6 +404,12 @@ def restore(request: HttpRequest, office: str, year: int, number: int) -> HttpRe
     report = scope.report_for(request.user, office, year)
     if not report.versions.filter(number=number).exists():
         raise Http404("没有这一版本")
+    from nianbao.web.views.review import locked
+
+    refusal = locked(report, request.user)
+    if refusal is not None:
+        messages.error(request, f"恢复未执行：{refusal}")
+        return redirect("history", office=report.office_id, year=report.year)
     try:
         base = int(request.POST.get("base", report.version))
     except ValueError:
