@@ -7,7 +7,9 @@ The 定稿 gate and the editor's check endpoint both use `findings_for`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from nianbao.errors import ProblemList
@@ -73,13 +75,15 @@ def findings_for(payload: Payload, office: Office, year: int) -> Findings:
     except ProblemList as exc:
         return Findings([Item(DATA_RULE, ERROR, str(p.line or ""), p.label, p.message)
                          for p in exc.problems])
-    items = [_item(f, report) for f in check_report(report)]
+    text = cache(lambda: resolve_text(report))  # rendered once, for the draft marks
+    items = [_item(f, report, text) for f in check_report(report)]
     return Findings([i for i in items if i.severity == ERROR],
                     [i for i in items if i.severity != ERROR], report)
 
 
-def _item(finding: Finding, report: Report) -> Item:
-    return Item(finding.rule, finding.severity, _field_of(finding, report),
+def _item(finding: Finding, report: Report, text: Callable[[], dict[str, list[str]]]
+          ) -> Item:
+    return Item(finding.rule, finding.severity, _field_of(finding, report, text),
                 _label_of(finding), finding.message)
 
 
@@ -90,16 +94,18 @@ def _label_of(finding: Finding) -> str:
                                 finding.column and f"“{finding.column}”") if p)
 
 
-def _field_of(finding: Finding, report: Report) -> str:
-    """The form field a library finding is about, where it can be told."""
+def _field_of(finding: Finding, report: Report,
+              text: Callable[[], dict[str, list[str]]]) -> str:
+    """The form field a library finding is about, where it can be told (`text`: the
+    report's paragraphs as printed)."""
     if finding.quote is not None:
         return f"text:{finding.quote.section}:{finding.quote.paragraph}"
     if finding.rule.startswith("D"):
         return "date"
     if finding.found:  # a draft mark: the paragraph that holds the text
-        for section, paragraphs in resolve_text(report).items():
-            for i, text in enumerate(paragraphs):
-                if text == finding.found:
+        for section, paragraphs in text().items():
+            for i, paragraph in enumerate(paragraphs):
+                if paragraph == finding.found:
                     return f"text:{section}:{i}"
     for table in report.form.tables.values():
         if table.key == finding.table and finding.column:

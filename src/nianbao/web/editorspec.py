@@ -13,8 +13,9 @@ from typing import Any
 from nianbao.report.prose import standard_ids, standard_label
 from nianbao.spec.form import Form, load_form
 from nianbao.spec.rules import Equation
-from nianbao.spec.tables import COLUMN_HEADER, DATA, GROUP_TITLE, ROW_HEADER, Area, Table
+from nianbao.spec.tables import DATA, GROUP_TITLE, Area, Table
 from nianbao.web.payload import cell_id
+from nianbao.writing.webpage import header_scope
 
 
 def accessible_name(table: Table, row_id: str, column_id: str) -> str:
@@ -42,12 +43,8 @@ def _cell(table: Table, area: Area, head: int) -> dict[str, Any]:
                    derived=table.is_derived(row_id, column_id), type=column.type,
                    name=accessible_name(table, row_id, column_id),
                    label=table.describe(row_id, column_id))
-    elif area.role == COLUMN_HEADER:
-        out["scope"] = "colgroup" if area.bottom < head - 1 else "col"
-    elif area.role == ROW_HEADER:
-        out["scope"] = "row"
-    elif area.role == GROUP_TITLE:
-        out["scope"] = "rowgroup"
+    elif (scope := header_scope(area, head)) is not None:
+        out["scope"] = scope
     else:
         out.update(tag="td", note=True)
     return out

@@ -225,16 +225,20 @@ def _cell(area: Area, head: int) -> tuple[str, dict[str, str]]:
         attrs["colspan"] = str(area.col_span)
     if area.role == DATA:
         return "td", attrs
+    scope = header_scope(area, head)
+    if scope is None:
+        return "td", {**attrs, "class": "note"}
+    return "th", {**attrs, "scope": scope}
+
+
+def header_scope(area: Area, head: int) -> str | None:
+    """What a header area heads (its <th scope>), for the published page and the
+    workspace's editor alike; None for a data cell or the 勾稽 note. `head`: the number
+    of header rows."""
     if area.role == COLUMN_HEADER:
         # a header above the last header row heads a group of columns (申请人情况)
-        attrs["scope"] = "colgroup" if area.bottom < head - 1 else "col"
-    elif area.role == ROW_HEADER:
-        attrs["scope"] = "row"
-    elif area.role == GROUP_TITLE:
-        attrs["scope"] = "rowgroup"
-    else:
-        return "td", {**attrs, "class": "note"}
-    return "th", attrs
+        return "colgroup" if area.bottom < head - 1 else "col"
+    return {ROW_HEADER: "row", GROUP_TITLE: "rowgroup"}.get(area.role)
 
 
 def _min_width_em(columns: int) -> int:
