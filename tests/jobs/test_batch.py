@@ -56,10 +56,21 @@ def test_batch_renders_checks_and_summarises(workdir: Path) -> None:
     assert by_file["pingtan.yaml"] | {"messages": []} == {
         "data_file": "offices/pingtan.yaml", "office": "平潭综合实验区", "status": "ok",
         "errors": 0, "warnings": 0, "output": "out/pingtan.docx", "messages": []}
-    with (out / "summary.csv").open(encoding="utf-8-sig") as f:
-        rows = list(csv.DictReader(f))
-    assert [r["status"] for r in rows] == ["失败", "已生成", "已生成"]
     assert "共 3 份：生成 2，失败 1，跳过 0" in output
+    # summary.csv is the clerk's (Excel/WPS): a BOM, Chinese headings and statuses
+    assert (out / "summary.csv").read_bytes().startswith("\ufeff".encode())
+    with (out / "summary.csv").open(encoding="utf-8-sig", newline="") as f:
+        headings, *lines = list(csv.reader(f))
+    assert headings == ["数据文件", "机关", "结果", "错误", "警告", "输出文件", "问题"]
+    rows = {Path(line[0]).name: dict(zip(headings, line, strict=True)) for line in lines}
+    assert [r["结果"] for r in rows.values()] == ["失败", "已生成", "已生成"]
+    assert rows["pingtan.yaml"] == {
+        "数据文件": "offices/pingtan.yaml", "机关": "平潭综合实验区", "结果": "已生成",
+        "错误": "0", "警告": "0", "输出文件": "out/pingtan.docx", "问题": ""}
+    assert rows["bad.yaml"]["结果"] == "失败" and rows["bad.yaml"]["输出文件"] == ""
+    problems = rows["bad.yaml"]["问题"].splitlines()  # one a line, in one cell
+    assert problems == by_file["bad.yaml"]["messages"] and len(problems) == 2
+    assert problems[0].endswith("“自然人”：应为整数，填写的是 “两件”")
 
 
 def _render_alone(workdir: Path) -> Path:
@@ -184,6 +195,10 @@ def test_a_rerun_makes_again_exactly_what_changed(workdir: Path) -> None:
     rows = _rows(workdir)
     assert {row["status"] for row in rows.values()} == {"unchanged"}
     assert rows["o07"]["office"] == "第07局" and rows["o07"]["output"] == "out/o07.docx"
+    with (workdir / "out" / "summary.csv").open(encoding="utf-8-sig", newline="") as f:
+        table = list(csv.DictReader(f))
+    assert {line["结果"] for line in table} == {"未变化"}  # the clerk's word, not "unchanged"
+    assert table[7]["数据文件"] == "offices/o07.yaml" and table[7]["机关"] == "第07局"
     assert _mtimes(workdir) == before
     # one data file edited: a wrong number now (行政许可 → -5)
     original = (folder / "o07.yaml").read_text(encoding="utf-8")

@@ -168,8 +168,14 @@ def expect_suffix(output: Path, suffixes: tuple[str, ...], what: str) -> None:
     if output.suffix.lower() not in suffixes:
         from nianbao.errors import Unusable
 
-        raise Unusable(_("{output}: 写出的是{what}，文件名应以 {suffixes} 结尾；未写出文件").format(
-            output=output, what=_(what), suffixes=_(" 或 ").join(suffixes)))
+        message = _("{output}: 写出的是{what}，文件名应以 {suffixes} 结尾；未写出文件")
+        shown = _(what)
+        before = message.partition("{what}")[0][-1:]
+        if before and not before.isascii() and shown[:1].isascii() and shown[:1].isalnum():
+            # a space between Chinese and a Latin word: 写出的是 Word 文档, but 写出的是网页
+            shown = " " + shown
+        raise Unusable(message.format(output=output, what=shown,
+                                      suffixes=_(" 或 ").join(suffixes)))
 
 
 def yaml_suffixes() -> tuple[str, ...]:

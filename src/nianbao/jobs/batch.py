@@ -35,7 +35,10 @@ from nianbao.resources import template_path
 from nianbao.writing.output import remove_stale_temporaries, write_atomic
 from nianbao.writing.pdf import convert_to_pdf, pdf_path
 
-SUMMARY_COLUMNS = ("data_file", "office", "status", "errors", "warnings", "output", "messages")
+# summary.csv is for the clerk (Excel/WPS): Chinese headings, in the words of
+# `nianbao check --summary` and the workspace's review zip; one a BatchRow field:
+# data_file, office, status, errors, warnings, output, messages (summary.json's keys)
+SUMMARY_HEADINGS = ("数据文件", "机关", "结果", "错误", "警告", "输出文件", "问题")
 STATUS = {"ok": "已生成", "failed": "失败", "unchanged": "未变化", "skipped": "已存在，未覆盖"}
 
 
@@ -265,7 +268,7 @@ def add_pdfs(rows: list[BatchRow], force: bool) -> None:
 def summary_csv(rows: list[BatchRow]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(SUMMARY_COLUMNS)
+    writer.writerow(SUMMARY_HEADINGS)
     for row in rows:
         writer.writerow([row.data_file, row.office, STATUS[row.status], row.errors,
                          row.warnings, row.output, "\n".join(row.messages)])
