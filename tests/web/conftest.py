@@ -96,3 +96,10 @@ def fast_passwords(settings: Any) -> None:
     """A fast hasher for the accounts the tests make (the workspace itself uses Django's
     PBKDF2 at full strength; a server a test starts as a process does too)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def private_data(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A data folder of the test's own (cached PDFs, LibreOffice's profiles), never the
+    checkout's ./nianbao-data."""
+    settings.DATA = tmp_path_factory.mktemp("data")

@@ -221,3 +221,38 @@ def test_a_chinese_file_name_converts_under_a_locale_that_is_not_installed(
     result = _nianbao("pdf", "甲.docx")
     assert result.exit_code == 0, result.output
     assert (workdir / "甲.pdf").stat().st_size > 10_000
+
+
+def _soffice_that_writes_nothing(monkeypatch: pytest.MonkeyPatch, free: int) -> None:
+    """LibreOffice as it behaves on a full disk: it runs to the end and leaves no PDF
+    (saying the file is damaged); the disk has `free` bytes left."""
+    import nianbao.writing.pdf
+
+    usage = shutil.disk_usage("/")
+    monkeypatch.setattr(nianbao.writing.pdf, "find_soffice", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(nianbao.writing.pdf, "run_soffice", lambda *args: None)
+    monkeypatch.setattr(shutil, "disk_usage",
+                        lambda path: type(usage)(usage.total, usage.total - free, free))
+
+
+def test_a_full_disk_is_named_not_a_damaged_file(workdir: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    (workdir / "report.docx").write_bytes(b"PK")
+    _soffice_that_writes_nothing(monkeypatch, free=40 * 1024)
+    result = _nianbao("pdf", "report.docx")
+    assert result.exit_code == 2
+    assert "report.docx: 未能生成 PDF：磁盘空间不足" in result.output
+    assert "仅剩 40 KB" in result.output and "请清理磁盘后再试" in result.output
+    assert "文件已损坏" not in result.output
+    assert not (workdir / "report.pdf").exists()
+
+
+def test_with_room_on_the_disk_a_file_that_does_not_convert_stays_named_so(
+        workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nianbao.writing.pdf import convert_to_pdf
+
+    (workdir / "report.docx").write_bytes(b"PK")
+    _soffice_that_writes_nothing(monkeypatch, free=10 * 2**30)
+    [failure] = convert_to_pdf([workdir / "report.docx"]).failed
+    assert "文件已损坏" in failure.reason and "磁盘空间不足" not in failure.reason
+    assert not failure.disk_full

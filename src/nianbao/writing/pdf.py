@@ -2,9 +2,12 @@
 
 Starting LibreOffice costs seconds, converting a report a fraction of that, so many
 files go through one soffice call. Each run gets its own LibreOffice profile, so two
-runs (or a clerk's open LibreOffice window) never collide. LibreOffice writes into a
+runs (or a clerk's open LibreOffice window) never collide; a caller that converts one
+batch after another (the workspace's pool of PDF workers) may pass a profile folder that
+no other run uses meanwhile, built once instead of per call. LibreOffice writes into a
 private folder; each PDF then takes its place the way every nianbao output does
-(`output.write_atomic`): never half-written, never replacing a file without force.
+(`output.write_atomic`): never half-written, never replacing a file without force. A
+conversion that fails on a nearly full disk says so, not that the file is damaged.
 
 The reports name Windows fonts (仿宋_GB2312, 黑体 …) that Linux machines lack; the
 fontconfig file shipped in config/fontconfig/ maps them to Simplified-Chinese faces for
@@ -29,12 +32,16 @@ from nianbao.writing.output import write_atomic
 # to whatever it finds, boxes included (which pdftotext would not reveal).
 MAPPED_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC", "AR PL UKai CN", "Liberation Serif")
 BATCH_SIZE = 100  # files per soffice call: bounds what one crash or timeout costs
+# Below this much free space a failed conversion is put down to the disk: LibreOffice
+# itself then says the file is damaged, which sends the clerk looking in the wrong place.
+LOW_SPACE = 32 * 2**20
 
 
 @dataclass(frozen=True)
 class Failure:
     path: Path
     reason: str
+    disk_full: bool = False  # the reason is a full disk (the server's admin must act)
 
 
 @dataclass
@@ -60,9 +67,12 @@ def preflight(documents: Sequence[Path], *, force: bool = False) -> str:
     return soffice
 
 
-def convert_to_pdf(documents: Sequence[Path], *, force: bool = False) -> PdfResult:
+def convert_to_pdf(documents: Sequence[Path], *, force: bool = False,
+                   profile: Path | None = None) -> PdfResult:
     """Convert documents to PDFs beside them; files that fail are listed, not raised, so
-    one broken file does not cost the others their PDF."""
+    one broken file does not cost the others their PDF. `profile`: a LibreOffice profile
+    folder kept between calls (the caller sees that no two runs share it at once);
+    without it, a fresh one per call."""
     documents = list(dict.fromkeys(Path(d) for d in documents))  # a file named twice: once
     soffice = preflight(documents, force=force)
     result = PdfResult(missing_fonts=missing_fonts())
@@ -74,14 +84,15 @@ def convert_to_pdf(documents: Sequence[Path], *, force: bool = False) -> PdfResu
         else:
             usable.append(document)
     with tempfile.TemporaryDirectory(prefix="nianbao-pdf-", ignore_cleanup_errors=True) as tmp:
-        profile = Path(tmp) / "profile"
+        profile = profile or Path(tmp) / "profile"
         for number, batch in enumerate(_batches(usable)):
             outdir = Path(tmp) / f"out{number}"
             error = run_soffice(soffice, batch, "pdf", profile, outdir)
             for document in batch:
                 made = outdir / f"{document.stem}.pdf"
                 if error or not _is_complete_pdf(made):
-                    result.failed.append(Failure(document, error or _NOT_CONVERTED))
+                    result.failed.append(_failure(document, error or _NOT_CONVERTED,
+                                                  [outdir, pdf_path(document).parent]))
                     continue
                 write_atomic(pdf_path(document), made.read_bytes(), force=force)
                 result.written.append(pdf_path(document))
@@ -89,6 +100,29 @@ def convert_to_pdf(documents: Sequence[Path], *, force: bool = False) -> PdfResu
 
 
 _NOT_CONVERTED = "LibreOffice 未能打开或转换此文件（文件已损坏，或不是 Word 文档？）"
+
+
+def _failure(document: Path, reason: str, folders: list[Path]) -> Failure:
+    """A failed conversion, put down to a full disk when one of the folders it writes
+    to is nearly full (LibreOffice would have the clerk believe the file is damaged)."""
+    for folder in folders:
+        free = _free_space(folder)
+        if free is not None and free < LOW_SPACE:
+            return Failure(document, f"磁盘空间不足（{folder} 所在磁盘仅剩 {free // 1024} KB），"
+                                     "LibreOffice 无法写出 PDF；请清理磁盘后再试", disk_full=True)
+    return Failure(document, reason)
+
+
+def _free_space(folder: Path) -> int | None:
+    """Free bytes on the disk of a folder (or of its nearest existing parent: LibreOffice
+    may not have made its output folder); None when that cannot be told."""
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            try:
+                return shutil.disk_usage(candidate).free
+            except OSError:
+                return None
+    return None
 
 
 def _unusable(document: Path) -> str | None:
