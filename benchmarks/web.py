@@ -3,15 +3,19 @@ folder provisioned with `nianbao admin`: one office a clerk, one clerk an office
 office's 2021 report put through the API), then N simulated clerks at once, each in a
 loop: open the editor, change one cell and save with checks (based on the version it
 loaded; a 409 reloads and tries again, counted), download the .docx, think. Each clerk
-logs in first (Django's PBKDF2 at full strength: a login costs CPU by design).
+logs in first (Django's PBKDF2 at full strength: a login costs CPU by design), all at
+once; the loops then start spread over the first think time.
 
-    python benchmarks/web.py [--clerks 10,50] [--seconds 25] [--rounds 200] [--think 1]
+    python benchmarks/web.py [--clerks 10,50,100] [--seconds 25] [--rounds 200] [--think 1]
+                             [--workers 2] [--baseline-workers 1]
                              [--postgres postgresql://user@127.0.0.1:5432/empty_db]
 
 Prints p50/p95/max per action, requests, errors, conflicts and LOST UPDATES (after the
 run: every acknowledged save must be a version in the database with its value, and each
 report's version count must be its acknowledged saves plus the first), for each number
-of clerks; then PDF downloads at 10 at once when LibreOffice is installed. On SQLite,
+of clerks: first with the baseline's server (`--baseline-workers`, one process), then
+with `--workers` processes on the same workspace, and the ratios of the two; then PDF
+downloads at 10 at once when LibreOffice is installed. On SQLite,
 and on PostgreSQL too when a URL is given (`--postgres` or NIANBAO_BENCH_POSTGRES; an
 empty database: offices are named per run). Every loop is bounded in rounds and in
 time; all traffic goes to 127.0.0.1. The clerks run in this process (asyncio, httpx), on
@@ -73,6 +77,7 @@ print(re.findall(r"^[A-Za-z0-9_-]{20,}$", admin("token", "bench-admin"), re.M)[-
 class Figures:
     times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    reasons: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # of errors
     conflicts: int = 0
     requests: int = 0
     acks: list[tuple[str, int, str]] = field(default_factory=list)  # office, version, value
@@ -89,7 +94,7 @@ class Workspace:
     """A provisioned workspace and its server process."""
 
     def __init__(self, folder: Path, offices: int, threads: int, database: str | None) -> None:
-        self.data, self.database = folder / "data", database
+        self.data, self.database, self.threads = folder / "data", database, threads
         self.port = free_port()
         tag = f"b{os.getpid()}-{int(time.time()) % 100000}"  # unique per run (PostgreSQL)
         self.offices = [f"{tag}-{i:03d}" for i in range(offices)]
@@ -108,10 +113,18 @@ class Workspace:
         self.token = done.stdout.strip().splitlines()[-1]
         print(f"  provisioned {offices} offices and clerks with nianbao admin: "
               f"{time.perf_counter() - started:.1f} s")
+        self.start(1)
+        self._put_reports()
+
+    def start(self, workers: int) -> None:
+        """`nianbao serve` of the workspace with this many worker processes."""
+        self.workers = workers
         command = [sys.executable, "-m", "nianbao", "serve", "--data", str(self.data),
-                   "--port", str(self.port), "--threads", str(threads)]
-        self.process = subprocess.Popen(command + (["--database", database] if database else []),
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                   "--port", str(self.port), "--threads", str(self.threads),
+                   "--workers", str(workers)]
+        self.process = subprocess.Popen(
+            command + (["--database", self.database] if self.database else []),
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -122,6 +135,8 @@ class Workspace:
                     self.stop()
                     sys.exit("the server did not start")
                 time.sleep(0.2)
+
+    def _put_reports(self) -> None:
         data = (REPO / "examples" / "pingtan-2021.yaml").read_text(encoding="utf-8")
         with httpx.Client(base_url=self.url, timeout=60,
                           headers={"Authorization": f"Bearer {self.token}"}) as client:
@@ -174,14 +189,19 @@ async def timed(figures: Figures, action: str, call: Any, expect: tuple[int, ...
     figures.requests += 1
     try:
         response = await call
-    except httpx.HTTPError:
-        figures.errors[action] += 1
+    except httpx.HTTPError as exc:
+        failed(figures, action, type(exc).__name__)
         return None
     figures.times[action].append((time.perf_counter() - started) * 1000)
     if response.status_code not in expect:
-        figures.errors[action] += 1
+        failed(figures, action, f"HTTP {response.status_code}")
         return None
     return response
+
+
+def failed(figures: Figures, action: str, reason: str) -> None:
+    figures.errors[action] += 1
+    figures.reasons[f"{action}: {reason}"] += 1
 
 
 async def login(client: httpx.AsyncClient, name: str, figures: Figures) -> bool:
@@ -193,12 +213,12 @@ async def login(client: httpx.AsyncClient, name: str, figures: Figures) -> bool:
         done = await client.post("/login/", data={
             "csrfmiddlewaretoken": token.group(1) if token else "", "username": name,
             "password": PASSWORD})
-    except httpx.HTTPError:
-        figures.errors["log in"] += 1
+    except httpx.HTTPError as exc:
+        failed(figures, "log in", type(exc).__name__)
         return False
     figures.times["log in"].append((time.perf_counter() - started) * 1000)
     if done.status_code != 302:
-        figures.errors["log in"] += 1
+        failed(figures, "log in", f"HTTP {done.status_code}")
         return False
     return True
 
@@ -208,6 +228,9 @@ async def clerk(client: httpx.AsyncClient, office: str, figures: Figures, until:
     """One logged-in clerk's bounded loop (rounds and time)."""
     chance = random.Random(seed)
     value = 1000 * seed
+    # clerks do not act in lock-step: each starts within the first think time (as a
+    # load tool's ramp-up spreads its users), then keeps its own pace
+    await asyncio.sleep(think * chance.random())
     for _ in range(rounds):
         if time.monotonic() > until:
             return
@@ -262,7 +285,17 @@ def ms(values: list[float], q: float) -> str:
     return f"{statistics.quantiles(values, n=100, method='inclusive')[int(q * 100) - 1]:.0f}"
 
 
-def level(space: Workspace, clerks: int, seconds: float, rounds: int, think: float) -> None:
+@dataclass(frozen=True)
+class Level:
+    """One run's summary, to hold against the baseline's: p95 per action, requests/s."""
+
+    p95: dict[str, float]
+    rate: float
+    errors: int
+    lost: int
+
+
+def level(space: Workspace, clerks: int, seconds: float, rounds: int, think: float) -> Level:
     figures = Figures()
     before = space.versions()
     started = time.monotonic()
@@ -288,7 +321,7 @@ def level(space: Workspace, clerks: int, seconds: float, rounds: int, think: flo
     lost = lost_updates(space, figures, before)
     errors = sum(figures.errors.values())
     print(f"\n{clerks} clerks, logged in at once, then {wall:.0f} s of loops (think "
-          f"{think:g} s):")
+          f"{think:g} s), server --workers {space.workers}:")
     print(f"  {'action':18} {'count':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'errors':>6}")
     for action in ACTIONS:
         times = figures.times.get(action, [])
@@ -297,9 +330,38 @@ def level(space: Workspace, clerks: int, seconds: float, rounds: int, think: flo
     print(f"  requests {figures.requests} ({figures.requests / wall:.1f}/s), errors {errors}, "
           f"saves acknowledged {len(figures.acks)}, conflicts (409) {figures.conflicts}, "
           f"LOST UPDATES {lost}")
+    if figures.reasons:
+        print("  errors: " + ", ".join(f"{k} ×{n}" for k, n in sorted(figures.reasons.items())))
+    return Level({a: q95(figures.times.get(a, [])) for a in ACTIONS[1:]},
+                 figures.requests / wall if wall else 0.0, errors, lost)
 
 
-def pdf_at_once(space: Workspace, count: int) -> None:
+def q95(values: list[float]) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[94]
+
+
+def compare(baseline: dict[int, Level], now: dict[int, Level], workers: tuple[int, int]
+            ) -> None:
+    """Each number of clerks with the baseline's server (--workers of the first) and
+    this one's: p95 per action, requests/s, and their ratios."""
+    print(f"\n  p95 ms and requests/s, --workers {workers[0]} (baseline) → {workers[1]}, "
+          "same data, same run:")
+    print(f"  {'clerks':>6} " + " ".join(f"{a:>26}" for a in ACTIONS[1:]) + f" {'req/s':>18}")
+    for clerks, then in baseline.items():
+        later = now[clerks]
+        cells = [f"{then.p95[a]:.0f} → {later.p95[a]:.0f} ({then.p95[a] / later.p95[a]:.1f}×)"
+                 for a in ACTIONS[1:]]
+        rate = f"{then.rate:.1f} → {later.rate:.1f}"
+        print(f"  {clerks:6d} " + " ".join(f"{c:>26}" for c in cells) + f" {rate:>18}")
+
+
+def pdf_at_once(space: Workspace, count: int, editors: int = 3) -> None:
+    """`count` clerks ask for their report's PDF at once, each following the waiting
+    page as a browser does (a 202: wait its Retry-After, ask again) until the PDF comes;
+    meanwhile `editors` other clients open the editor in a loop, to show that the PDFs
+    being made stall no other request (compared with the editor opened before, idle)."""
     from nianbao.sources.libreoffice import SofficeMissing, find_soffice
 
     try:
@@ -308,34 +370,87 @@ def pdf_at_once(space: Workspace, count: int) -> None:
         print("\nPDF downloads: skipped (LibreOffice is not installed)")
         return
     figures = Figures()
+    polls = 0
 
-    async def one(office: str) -> None:
-        async with httpx.AsyncClient(base_url=space.url, timeout=300) as client:
-            if await login(client, f"clerk-{office}", Figures()):
-                pdf = await timed(figures, "pdf", client.get(f"/o/{office}/2021/download.pdf"),
-                                  (200,))
-                if pdf is not None and not pdf.content.startswith(b"%PDF"):
-                    figures.errors["pdf"] += 1
+    async def pdf(client: httpx.AsyncClient, office: str) -> None:
+        nonlocal polls
+        started = time.perf_counter()
+        while True:
+            answer = await timed(figures, "pdf: an answer", client.get(
+                f"/o/{office}/2021/download.pdf"), (200, 202))
+            if answer is None or answer.status_code == 200:
+                break
+            polls += 1
+            await asyncio.sleep(float(answer.headers.get("Retry-After", "2")))
+        if answer is None or not answer.content.startswith(b"%PDF"):
+            figures.errors["pdf"] += 1
+            return
+        figures.times["pdf"].append((time.perf_counter() - started) * 1000)
 
-    async def run() -> None:
-        await asyncio.gather(*(one(o) for o in space.offices[:count]))
+    async def editor(client: httpx.AsyncClient, office: str, action: str,
+                     until: asyncio.Event | int) -> None:
+        rounds = 0
+        while (not until.is_set()) if isinstance(until, asyncio.Event) else rounds < until:
+            await timed(figures, action, client.get(f"/o/{office}/2021/"), (200,))
+            rounds += 1
+            await asyncio.sleep(0.2)
 
-    started = time.monotonic()
-    asyncio.run(run())
-    times = figures.times.get("pdf", [])
-    print(f"\nPDF downloads, {count} at once: p50 {ms(times, .5)} ms, p95 {ms(times, .95)} ms, "
-          f"max {ms(times, 1)} ms, errors {sum(figures.errors.values())}, "
-          f"all done in {time.monotonic() - started:.1f} s")
+    async def run() -> float:
+        clerks = space.offices[:count]
+        readers = [space.offices[i % len(space.offices)] for i in range(editors)]
+        clients = [httpx.AsyncClient(base_url=space.url, timeout=300)
+                   for _ in range(count + editors)]
+        try:
+            logged = await asyncio.gather(*(login(c, f"clerk-{o}", Figures())
+                                            for c, o in zip(clients, clerks + readers,
+                                                            strict=True)))
+            figures.errors["log in"] += logged.count(False)
+            makers, others = clients[:count], clients[count:]
+            await asyncio.gather(*(editor(c, o, "editor, idle", 5)
+                                   for c, o in zip(others, readers, strict=True)))
+            done = asyncio.Event()
+            watching = [asyncio.create_task(editor(c, o, "editor, during PDFs", done))
+                        for c, o in zip(others, readers, strict=True)]
+            started = time.monotonic()
+            await asyncio.gather(*(pdf(c, o) for c, o in zip(makers, clerks, strict=True)))
+            wall = time.monotonic() - started
+            done.set()
+            await asyncio.gather(*watching)
+            return wall
+        finally:
+            for c in clients:
+                await c.aclose()
+
+    wall = asyncio.run(run())
+    workers = os.environ.get("NIANBAO_PDF_WORKERS") or "default"
+    print(f"\nPDF downloads, {count} at once (PDF workers: {workers}), each to its finished "
+          f"PDF, all done in {wall:.1f} s:")
+    print(f"  {'action':22} {'count':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'errors':>6}")
+    for action in ("pdf", "pdf: an answer", "editor, idle", "editor, during PDFs"):
+        times = figures.times.get(action, [])
+        print(f"  {action:22} {len(times):6d} {ms(times, .5):>7} {ms(times, .95):>7} "
+              f"{ms(times, 1):>7} {figures.errors.get(action, 0):6d}")
+    print(f"  waiting pages followed (202) {polls}, errors {sum(figures.errors.values())}")
 
 
 def bench(title: str, database: str | None, args: argparse.Namespace,
           counts: list[int]) -> None:
+    """The levels of clerks with the baseline's workers, then the server's (the same
+    workspace, restarted), their ratios; then the PDFs."""
     print(f"\n== {title} ==")
     with tempfile.TemporaryDirectory(prefix="nianbao-bench-web-") as folder:
         space = Workspace(Path(folder), max([*counts, args.pdf]), args.threads, database)
         try:
-            for clerks in counts:
-                level(space, clerks, args.seconds, args.rounds, args.think)
+            runs: list[dict[int, Level]] = []
+            servers = list(dict.fromkeys([args.baseline_workers, args.workers]))
+            for workers in servers:
+                if workers != space.workers:
+                    space.stop()
+                    space.start(workers)
+                runs.append({clerks: level(space, clerks, args.seconds, args.rounds,
+                                           args.think) for clerks in counts})
+            if len(runs) == 2:
+                compare(runs[0], runs[1], (servers[0], servers[1]))
             if args.pdf:
                 pdf_at_once(space, args.pdf)
         finally:
@@ -351,13 +466,18 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0,
                         help="a clerk's pause between loops, seconds (0.5x to 1.5x, random)")
     parser.add_argument("--threads", type=int, default=8, help="the server's --threads")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="the server's --workers (default: one a core)")
+    parser.add_argument("--baseline-workers", type=int, default=1,
+                        help="the same levels first with this many workers, for the ratios")
     parser.add_argument("--pdf", type=int, default=10, help="PDF downloads at once (0: none)")
     parser.add_argument("--postgres", default=os.environ.get("NIANBAO_BENCH_POSTGRES"),
                         help="postgresql://… of an empty database (or NIANBAO_BENCH_POSTGRES)")
     parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     args = parser.parse_args()
     counts = [int(n) for n in args.clerks.split(",") if n.strip()]
-    print(f"the workspace under load: {os.cpu_count()} cores, server --threads {args.threads}, "
+    print(f"the workspace under load: {os.cpu_count()} cores, server --workers {args.workers} "
+          f"--threads {args.threads}, "
           f"clerks {counts}, at most {args.seconds:g} s and {args.rounds} loops each")
     if not args.no_sqlite:
         bench("SQLite", None, args, counts)

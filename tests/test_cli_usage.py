@@ -22,7 +22,7 @@ from nianbao.errors import os_reason
 ALLOWED = {"nianbao", "json", "yaml", "yml", "docx", "doc", "wps", "odt", "rtf", "html", "htm",
            "txt", "pdf", "PDF", "text", "Word", "LibreOffice", "config", "offices", "forms",
            "templates", "summary", "csv", "office", "pingtan", "sudo", "apt", "get", "install",
-           "JSON", "Excel", "WPS", "xlsx",  # product names a clerk knows
+           "JSON", "Excel", "WPS", "xlsx", "Windows",  # product names a clerk knows
            "SQLite", "postgresql", "Ctrl", "pip", "web",  # the web workspace's
            "NIANBAO", "DATABASE", "URL",  # an environment variable's name
            "workspace", "user", "UTF", "GBK", "CSV"}  # admin dump's file, add-users' CSV

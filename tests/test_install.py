@@ -103,6 +103,7 @@ def test_the_readme_workspace_command_starts_the_workspace(tmp_path: Path) -> No
     import signal
     import socket
     import time
+    import urllib.error
     import urllib.parse
     import urllib.request
 
@@ -116,17 +117,23 @@ def test_the_readme_workspace_command_starts_the_workspace(tmp_path: Path) -> No
     assert password and user
     command = block.replace("python3 -m venv", f"{_system_python()} -m venv", 1) + \
         f" --port {port}"
-    server = subprocess.Popen(command, shell=True, cwd=checkout, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, start_new_session=True)
+    # the output to a file: a pipe nobody reads fills up and stops the server mid-write
+    log = tmp_path / "workspace.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(command, shell=True, cwd=checkout, stdout=output,
+                                  stderr=subprocess.STDOUT, start_new_session=True)
     try:
         url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 900
         while True:
             try:
                 page = urllib.request.urlopen(f"{url}/login/", timeout=5).read().decode()
                 break
+            except urllib.error.HTTPError as answer:  # it started, and answers wrongly
+                pytest.fail(f"{answer.code}: {log.read_text(errors='replace')[-3000:]}")
             except OSError:
-                assert server.poll() is None, server.stdout.read().decode()  # type: ignore[union-attr]
-                assert time.monotonic() < deadline, "the workspace did not start"
+                said = log.read_text(errors="replace")[-3000:]
+                assert server.poll() is None, said
+                assert time.monotonic() < deadline, f"the workspace did not start: {said}"
                 time.sleep(1)
         assert "登录" in page
         jar = http.cookiejar.CookieJar()

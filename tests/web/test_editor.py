@@ -89,6 +89,7 @@ def test_every_typed_cell_is_an_input_named_by_its_row_and_column(clerk_client: 
                 attrs = page.inputs[cid]
                 assert attrs["aria-label"] == name
                 assert attrs["inputmode"] == "decimal"
+                assert attrs["maxlength"] == "100"  # what the database's column holds
     names = [a["aria-label"] for a in page.inputs.values() if a.get("aria-label")]
     assert len(names) == len(set(names))
     # the derived total shown: 平潭 2021 received 64 + …
@@ -268,6 +269,49 @@ def test_a_standard_paragraph_shows_the_text_it_prints(clerk_client: Client,
     html, _ = _page(clerk_client)
     assert "本年度共收到政府信息公开申请" in html
     assert 'value="standard:requests" selected' in html
+
+
+def test_the_page_sends_the_browser_what_its_rules_read(clerk_client: Client,
+                                                       report: Any) -> None:
+    """The spec in the page is the rules' part (the server draws the grid): the same
+    cells, equations and types as the form's spec, and no grid."""
+    from nianbao.web.editorspec import editor_spec
+
+    html, _ = _page(clerk_client)
+    sent = json.loads(re.search(r'<script id="editor-spec" type="application/json">(.*?)'
+                                r"</script>", html, re.S).group(1))
+    full = editor_spec("2021")
+    assert "tables" not in sent
+    assert sent == {k: v for k, v in full.items() if k != "tables"}
+
+
+def test_a_versions_findings_are_found_once_until_the_next_save(
+        clerk_client: Client, report: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The editor opened again and the .docx after it read the version's findings as
+    kept; a save, or a change of the office's profile, finds them again."""
+    from nianbao.web import newest
+    from nianbao.web.models import Office
+
+    found = []
+    real = newest.findings_for
+
+    def counted(*args: Any) -> Any:
+        found.append(args[0])
+        return real(*args)
+
+    monkeypatch.setattr(newest, "findings_for", counted)
+    _page(clerk_client)
+    _page(clerk_client)
+    assert clerk_client.get(reverse("download", args=[*URL_ARGS, "docx"])).status_code == 200
+    assert len(found) == 1
+    html, _ = _page(clerk_client)
+    changed = editor_form(html, **{"t2:rules:issued": "7"})
+    assert clerk_client.post(reverse("editor", args=URL_ARGS), changed).status_code == 302
+    html, page = _page(clerk_client)
+    assert len(found) == 2 and page.inputs["t2:rules:issued"]["value"] == "7"
+    Office.objects.filter(pk="pingtan").update(name="平潭综合实验区管委会")
+    assert "平潭综合实验区管委会" in _page(clerk_client)[0]
+    assert len(found) == 3
 
 
 def test_the_spec_has_the_forms_equations() -> None:

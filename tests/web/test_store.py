@@ -5,6 +5,7 @@ older version is refused with what changed, and nothing is lost or deleted."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -55,6 +56,42 @@ def test_what_the_browser_sends_is_checked_to_be_a_report() -> None:
                         ({**good, "title": "字" * 30_000}, "过长")]:
         with pytest.raises(BadPayload, match=why):
             payload_from_json(broken)
+
+
+def test_a_value_longer_than_its_column_is_refused_by_its_label(report: Report,
+                                                                clerk: User) -> None:
+    """What the database cannot hold is refused before it: PostgreSQL would fail the
+    save outright (a 500), SQLite would keep what no report has."""
+    good = payload_of(EXAMPLE).as_json()
+    cells = {**good["cells"], "t3:received:natural": "1" * 101}
+    for broken, why in [({**good, "cells": cells},
+                         "表三 “一、本年新收政府信息公开申请数量” “自然人”过长"
+                         "（101 字，最多 100 字）"),
+                        ({**good, "title": "题" * 301}, "标题过长（301 字，最多 300 字）"),
+                        ({**good, "date": "2" * 41}, "成文日期过长"),
+                        ({**good, "fees": {"amount": "9" * 41}}, "信息处理费过长"),
+                        ({**good, "text": {"overview": [{"standard": "x" * 41}]}},
+                         "标准段落过长")]:
+        with pytest.raises(BadPayload, match=re.escape(why)):
+            payload_from_json(broken)
+    at_limit = payload_from_json({**good, "cells": {**good["cells"], "t3:received:natural":
+                                                    "1" * 100}, "title": "题" * 300})
+    saved = store.save(report, clerk, at_limit, base=1)  # the longest values fit the columns
+    assert store.payload_at(report, saved.version.number).title == "题" * 300
+
+
+def test_a_save_after_a_submission_is_refused_inside_the_save(report: Report,
+                                                              clerk: User,
+                                                              admin_user: User) -> None:
+    """The lock is read from the row the save holds: a 报送 committed after the page
+    (or this object) read the report, even by a moment, still refuses the save."""
+    Report.objects.filter(pk=report.pk).update(review=Report.SUBMITTED)
+    assert report.review == ""  # what the save was given: read before the 报送
+    with pytest.raises(store.Locked, match="已报送"):
+        store.save(report, clerk, payload_of(EXAMPLE), base=1)
+    assert Version.objects.filter(report=report).count() == 1
+    store.save(report, admin_user, payload_of(EXAMPLE), base=1)  # the compiling body may
+    assert Version.objects.filter(report=report).count() == 2
 
 
 def test_a_blank_year_starts_as_nianbao_new_does() -> None:

@@ -5,6 +5,7 @@ runs, never by `nianbao --help` or the other commands (it is an extra: nianbao[w
 from __future__ import annotations
 
 import errno
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -81,10 +82,15 @@ def _database_errors(run: Callable[[], Any]) -> Any:
 @click.option("--port", metavar=N_("端口"), type=IntegerRange(1, 65535), default=8000,
               show_default=False, help=N_("端口号（默认 8000）。"))
 @click.option("--threads", metavar=N_("个数"), type=IntegerRange(1, 256), default=8,
-              show_default=False, help=N_("同时处理的请求数（默认 8）。"))
+              show_default=False, help=N_("每个工作进程同时处理的请求数（默认 8）。"))
+@click.option("--workers", metavar=N_("个数"), type=IntegerRange(1, 64), default=1,
+              show_default=False,
+              help=N_("工作进程数（默认 1）。一个进程只用一个处理器核心；多人共用的服务器"
+                      "可设为处理器的核心数（在 Windows 上只能为 1）。"))
 @DATABASE_OPTION
 @command
-def serve(data: Path, host: str, port: int, threads: int, database: str | None) -> None:
+def serve(data: Path, host: str, port: int, threads: int, workers: int,
+          database: str | None) -> None:
     """启动年报工作台（网页），在浏览器中填写、检查和下载年报。
 
     首次启动时新建数据文件夹和数据库，每次启动时把数据库升级到本版本。
@@ -96,15 +102,21 @@ def serve(data: Path, host: str, port: int, threads: int, database: str | None) 
         nianbao admin add-user 张三 --office pingtan --password-stdin
         nianbao serve
         nianbao serve --data 年报数据 --host 0.0.0.0 --port 8080
+        nianbao serve --host 0.0.0.0 --workers 2
     """
     _django()
+    from nianbao.web.server import WorkersFailed
     from nianbao.web.server import serve as run
 
+    if workers > 1 and not hasattr(os, "fork"):
+        fail([_("在 Windows 上只能用 1 个工作进程：请去掉 --workers")], 2)
     _prepare(data)
     try:
-        _database_errors(lambda: run(data, host, port, threads, database))
+        _database_errors(lambda: run(data, host, port, threads, database, workers))
     except ValueError as exc:  # a database URL of another kind
         fail([str(exc)], 2)
+    except WorkersFailed as exc:
+        fail([str(exc)], 1)
     except OSError as exc:
         if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)):
             fail([_("端口 {port} 已被其他程序占用；请用 --port 换一个端口").format(port=port)], 2)

@@ -1,15 +1,33 @@
 """The editor's tables as HTML, built here rather than in the template: the three
-tables are some 250 cells, and Django's template engine took most of an editor page's
-time to loop over them (benchmarks/web.py). Every text and attribute is escaped; the
-markup is the one the template drew (webpage.draw_table's structure, an input per typed
-cell)."""
+tables are some 280 cells, and Django's template engine took most of an editor page's
+time to loop over them (benchmarks/web.py). A table's markup is compiled once per form
+(`_compiled`: the fixed markup, and the data cells between it), so that a page only
+fills in its ~200 values, findings and comments. Every text and attribute is escaped;
+the markup is the one the template drew (webpage.draw_table's structure, an input per
+typed cell)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Protocol
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from nianbao.web.editorspec import editor_spec
+from nianbao.web.payload import MAX_CELL
+
+
+class Said(Protocol):
+    """A finding as the grid shows it (checks.Item)."""
+
+    @property
+    def message(self) -> str: ...
+
+    @property
+    def severity(self) -> str: ...
 
 
 def _attributes(**given: Any) -> str:
@@ -28,56 +46,98 @@ def _span(cell: dict[str, Any]) -> dict[str, Any]:
             "colspan": cell.get("colspan") if (cell.get("colspan") or 1) > 1 else None}
 
 
-def _notes(cell: dict[str, Any]) -> str:
-    """The findings at a cell (always there, hidden when none: the browser fills it) and
-    the compiling body's comments on it."""
-    items = cell.get("items") or []
-    text = "；".join(escape(item.message) for item in items)
-    html = f"<span{_attributes(class_='finding', id=cell['id'], hidden=not items)}>{text}</span>"
-    comments = cell.get("comments") or []
-    if comments:
-        said = "；".join(f"{escape(c['text'])}（第{escape(c['version'])}版）" for c in comments)
-        noted = _attributes(class_="comment", id=cell["comment_id"])
-        html += f"<span{noted}>审核意见：{said}</span>"
-    return html
+@dataclass(frozen=True)
+class _DataCell:
+    """A data cell's markup around what a page puts in it: the value, whether it is
+    described by findings, whether one of them is an error, the comments."""
+
+    cid: str
+    derived: bool
+    opening: str  # <td …> with the kind's class
+    invalid_opening: str  # the same, marked invalid
+    field: str  # <input … value=" or <output …  (what comes before the value)
+
+    def html(self, value: str, items: Sequence[Said], comments: Sequence[Mapping[str, Any]]
+             ) -> str:
+        error = any(item.severity == "error" for item in items)
+        described = f' aria-describedby="f-{self.cid}"' if items else ""
+        if self.derived:
+            field = f"{self.field}{described}>{escape(value)}</output>"
+        else:
+            invalid = ' aria-invalid="true"' if items and error else ""
+            field = f'{self.field}{escape(value)}"{described}{invalid}>'
+        opening = self.invalid_opening if error else self.opening
+        return f"{opening}{field}{self._notes(items, comments)}</td>"
+
+    def _notes(self, items: Sequence[Said], comments: Sequence[Mapping[str, Any]]) -> str:
+        """The findings at the cell (always there, hidden when none: the browser fills
+        it) and the compiling body's comments on it."""
+        text = "；".join(escape(item.message) for item in items)
+        hidden = "" if items else " hidden"
+        html = f'<span class="finding" id="f-{self.cid}"{hidden}>{text}</span>'
+        if comments:
+            said = "；".join(f"{escape(c['text'])}（第{escape(c['version'])}版）"
+                            for c in comments)
+            html += f'<span class="comment" id="c-{self.cid}">审核意见：{said}</span>'
+        return html
 
 
-def _data_cell(cell: dict[str, Any]) -> str:
-    items = bool(cell.get("items"))
-    kind = "total" if cell["derived"] else "typed"
-    classes = f"{kind} invalid" if cell.get("error") else kind
-    cid, name = cell["cell"], cell["name"]
-    described = cell["id"] if items else None
+def _data_cell(cell: dict[str, Any]) -> _DataCell:
+    cid, kind = cell["cell"], "total" if cell["derived"] else "typed"
+    place = {"data_top": cell["top"], "data_left": cell["left"],
+             "colspan": _span(cell)["colspan"]}
     if cell["derived"]:
-        shown = _attributes(id=f"in-{cid}", data_cell=cid, aria_label=name,
-                            aria_describedby=described)
-        field = f"<output{shown}>{escape(cell['value'])}</output>"
+        field = f"<output{_attributes(id=f'in-{cid}', data_cell=cid, aria_label=cell['name'])}"
     else:
-        invalid = "true" if items and cell.get("error") else None
-        typed = _attributes(id=f"in-{cid}", name=cid, data_cell=cid, aria_label=name,
-                            inputmode="decimal", autocomplete="off", value=cell["value"],
-                            aria_describedby=described, aria_invalid=invalid)
-        field = f"<input{typed}>"
-    attributes = _attributes(class_=classes, data_top=cell["top"], data_left=cell["left"],
-                             colspan=_span(cell)["colspan"])
-    return f"<td{attributes}>{field}{_notes(cell)}</td>"
+        named = _attributes(id=f"in-{cid}", name=cid, data_cell=cid, aria_label=cell["name"],
+                            inputmode="decimal", autocomplete="off", maxlength=MAX_CELL)
+        field = f'<input{named} value="'
+    return _DataCell(cid, cell["derived"], f"<td{_attributes(class_=kind, **place)}>",
+                     f"<td{_attributes(class_=f'{kind} invalid', **place)}>", field)
 
 
-def _cell(cell: dict[str, Any]) -> str:
+def _fixed_cell(cell: dict[str, Any]) -> str:
     text = escape(cell.get("text", ""))
     if cell.get("tag") == "th":
         return f"<th{_attributes(scope=cell.get('scope') or None, **_span(cell))}>{text}</th>"
-    if "cell" in cell:
-        return _data_cell(cell)
     return f"<td{_attributes(class_='note', **_span(cell))}>{text}</td>"
 
 
-def table_body(groups: list[dict[str, Any]]) -> SafeString:
-    """A table's <thead>/<tbody> groups, their rows and cells."""
-    parts = []
-    for group in groups:
+Compiled = tuple["str | _DataCell", ...]
+
+
+@cache
+def _compiled(version: str, table_id: str) -> Compiled:
+    """A table's <thead>/<tbody> groups as fixed markup and data cells in order."""
+    table = next(t for t in editor_spec(version)["tables"] if t["id"] == table_id)
+    parts: list[str | _DataCell] = []
+    for group in table["groups"]:
         tag = "thead" if group["tag"] == "thead" else "tbody"
-        rows = "\n".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>"
-                         for row in group["rows"])
-        parts.append(f"<{tag}>\n{rows}\n</{tag}>")
-    return mark_safe("".join(parts))  # every value escaped above
+        parts.append(f"<{tag}>\n")
+        for number, row in enumerate(group["rows"]):
+            parts.append("\n<tr>" if number else "<tr>")
+            parts += [_data_cell(c) if "cell" in c else _fixed_cell(c) for c in row]
+            parts.append("</tr>")
+        parts.append(f"\n</{tag}>")
+    merged: list[str | _DataCell] = []  # neighbouring fixed markup as one string
+    for part in parts:
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        else:
+            merged.append(part)
+    return tuple(merged)
+
+
+def table_body(version: str, table_id: str, values: Mapping[str, str],
+               found: Mapping[str, Sequence[Said]],
+               comments: Mapping[str, Sequence[Mapping[str, Any]]]) -> SafeString:
+    """A table of the editor with a page's values (cell id → text as shown), findings
+    and comments (by form field)."""
+    out = []
+    for part in _compiled(version, table_id):
+        if isinstance(part, str):
+            out.append(part)
+        else:
+            out.append(part.html(values.get(part.cid, ""), found.get(part.cid, ()),
+                                 comments.get(part.cid, ())))
+    return mark_safe("".join(out))  # every value escaped above

@@ -11,6 +11,7 @@ from django.db import models
 
 from nianbao.report.office import ALL_FIELDS
 from nianbao.report.office import Office as OfficeProfile
+from nianbao.web.payload import MAX_CELL, MAX_DATE, MAX_FEE, MAX_STANDARD, MAX_TITLE
 
 
 class Office(models.Model):
@@ -91,10 +92,10 @@ class Version(models.Model):
     created = models.DateTimeField("时间", auto_now_add=True)
     note = models.CharField("说明", max_length=200, blank=True)
     form = models.CharField("表格格式", max_length=10)
-    date = models.CharField("成文日期", max_length=40, blank=True)
-    title = models.CharField("标题", max_length=300, blank=True)
-    fee_notices = models.CharField("发出收费通知件数", max_length=40, blank=True)
-    fee_amount = models.CharField("实际收取金额（元）", max_length=40, blank=True)
+    date = models.CharField("成文日期", max_length=MAX_DATE, blank=True)
+    title = models.CharField("标题", max_length=MAX_TITLE, blank=True)
+    fee_notices = models.CharField("发出收费通知件数", max_length=MAX_FEE, blank=True)
+    fee_amount = models.CharField("实际收取金额（元）", max_length=MAX_FEE, blank=True)
     # the counts of its findings, kept once counted (the overview of 300 offices must not
     # check every report on every visit); `checked` says what they were counted with
     # (the library's version and the office's profile), so that a new release or a
@@ -117,7 +118,7 @@ class Cell(models.Model):
     table = models.CharField(max_length=10)
     row = models.CharField(max_length=100)
     column = models.CharField(max_length=100)
-    text = models.CharField(max_length=100, blank=True)
+    text = models.CharField(max_length=MAX_CELL, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["version", "table", "row", "column"],
@@ -131,7 +132,7 @@ class Paragraph(models.Model):
     version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="paragraphs")
     section = models.CharField(max_length=40)  # "preamble" or a section id of the form
     index = models.PositiveIntegerField()
-    standard = models.CharField(max_length=40, blank=True)
+    standard = models.CharField(max_length=MAX_STANDARD, blank=True)
     text = models.TextField(blank=True)
 
     class Meta:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,15 @@ from nianbao.spec.form import FORM_VERSIONS, Form, load_form
 from nianbao.spec.tables import CellKey, Table
 from nianbao.spec.values import format_value
 
-MAX_TEXT = 20_000  # characters of one paragraph, title or value: more is no report's
+MAX_TEXT = 20_000  # characters of one paragraph: more is no report's
 MAX_PARAGRAPHS = 400
+# characters of the other values, as the database's columns hold them (models.py uses
+# these): a number needs far fewer, and PostgreSQL refuses a longer one outright
+MAX_CELL = 100
+MAX_DATE = 40
+MAX_TITLE = 300
+MAX_FEE = 40
+MAX_STANDARD = 40
 
 
 def cell_id(table_id: str, key: CellKey) -> str:
@@ -39,10 +47,17 @@ def parse_cell_id(text: str) -> tuple[str, CellKey]:
     return table_id, (row, column)
 
 
-def typed_cells(form: Form) -> list[tuple[Table, CellKey]]:
-    """Every cell a clerk types, table by table in reading order."""
-    return [(table, cell.key) for table in form.tables.values() for cell in table.cells()
-            if not table.is_derived(*cell.key)]
+def typed_cells(form: Form) -> tuple[tuple[Table, CellKey], ...]:
+    """Every cell a clerk types, table by table in reading order (a form is
+    `load_form`'s, one per version and process: worked out once)."""
+    return _typed_cells(form.version)
+
+
+@cache
+def _typed_cells(version: str) -> tuple[tuple[Table, CellKey], ...]:
+    form = load_form(version)
+    return tuple((table, cell.key) for table in form.tables.values() for cell in table.cells()
+                 if not table.is_derived(*cell.key))
 
 
 @dataclass
@@ -68,11 +83,11 @@ class BadPayload(ValueError):
     """What the browser sent is not a report's form (a tampered or broken request)."""
 
 
-def _text(value: Any, what: str) -> str:
+def _text(value: Any, what: str, limit: int = MAX_TEXT) -> str:
     if not isinstance(value, str):
         raise BadPayload(f"{what}应为文字")
-    if len(value) > MAX_TEXT:
-        raise BadPayload(f"{what}过长（{len(value)} 字，最多 {MAX_TEXT} 字）")
+    if len(value) > limit:
+        raise BadPayload(f"{what}过长（{len(value)} 字，最多 {limit} 字）")
     return value
 
 
@@ -82,9 +97,9 @@ def payload_from_json(data: Any) -> Payload:
     if not isinstance(data, dict) or data.get("form") not in FORM_VERSIONS:
         raise BadPayload("不是年报的表单数据")
     form = load_form(data["form"])
-    known = {cell_id(t.id, key) for t, key in typed_cells(form)}
+    known = {cell_id(t.id, key): t.describe(*key) for t, key in typed_cells(form)}
     cells = data.get("cells") or {}
-    if not isinstance(cells, dict) or set(cells) - known:
+    if not isinstance(cells, dict) or set(cells) - set(known):
         raise BadPayload("表单中有不属于本格式的格")
     fees = data.get("fees") or {}
     if not isinstance(fees, dict) or set(fees) - set(settings()["fees"]["fields"]):
@@ -103,15 +118,15 @@ def payload_from_json(data: Any) -> Payload:
         if count > MAX_PARAGRAPHS:
             raise BadPayload(f"段落过多（最多 {MAX_PARAGRAPHS} 段）")
         paragraphs[key] = [_paragraph(item) for item in items]
-    return Payload(data["form"], _text(data.get("date", ""), "成文日期"),
-                   _text(data.get("title", ""), "标题"),
-                   {k: _text(v, "信息处理费") for k, v in fees.items()},
-                   {k: _text(v, "格") for k, v in cells.items()}, paragraphs)
+    return Payload(data["form"], _text(data.get("date", ""), "成文日期", MAX_DATE),
+                   _text(data.get("title", ""), "标题", MAX_TITLE),
+                   {k: _text(v, "信息处理费", MAX_FEE) for k, v in fees.items()},
+                   {k: _text(v, known[k], MAX_CELL) for k, v in cells.items()}, paragraphs)
 
 
 def _paragraph(item: Any) -> dict[str, str]:
     if isinstance(item, dict) and set(item) == {"standard"}:
-        return {"standard": _text(item["standard"], "标准段落")}
+        return {"standard": _text(item["standard"], "标准段落", MAX_STANDARD)}
     if isinstance(item, dict) and set(item) == {"text"}:
         return {"text": _text(item["text"], "段落")}
     raise BadPayload("段落应为标准段落或文字")
@@ -150,11 +165,12 @@ def raw_of(payload: Payload, office: Office, year: int) -> LineDict:
     for key, text in payload.fees.items():
         put(fees, spec[key]["label"], text, f"fees:{key}")
     put(raw, "fees", fees, "fees")
+    typed: dict[str, dict[CellKey, tuple[str, str]]] = {tid: {} for tid in form.tables}
+    for table, cell in typed_cells(form):
+        cid = cell_id(table.id, cell)
+        typed[table.id][cell] = (payload.cells.get(cid, ""), cid)
     for table in form.tables.values():
-        values = {key: (payload.cells.get(cell_id(table.id, key), ""),
-                        cell_id(table.id, key))
-                  for t, key in typed_cells(form) if t.id == table.id}
-        tree = nest(table.key_tree, values)
+        tree = nest(table.key_tree, typed[table.id])
         if tree is not None:
             put(raw, table.key, tree, tree.line)
     return raw

@@ -121,6 +121,12 @@ STATIC_URL = "/static/"
 WHITENOISE_USE_FINDERS = True  # served from the package itself: no collectstatic step
 WHITENOISE_AUTOREFRESH = False
 
+# LibreOffice runs at once per server process (each ~1 core, converting up to 10 queued
+# PDFs in one run): half the cores, so that the rest keeps answering the editor; two at
+# least, so that one run does not hold back every download (`serve --workers N` shares
+# them out among its N processes unless NIANBAO_PDF_WORKERS says otherwise)
+PDF_WORKERS = int(os.environ.get("NIANBAO_PDF_WORKERS") or max(2, (os.cpu_count() or 2) // 2))
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # a report's form, or an uploaded report
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000

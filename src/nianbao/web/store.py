@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import User
-from django.db import transaction
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import connection, models, transaction
 
 from nianbao.datafile.settings import settings
 from nianbao.report.model import Report as ReportModel
 from nianbao.spec.form import load_form
+from nianbao.web import scope
 from nianbao.web.models import Cell, Event, Office, Paragraph, Report, Version
 from nianbao.web.payload import Payload, cell_id, parse_cell_id, report_of, typed_cells
 
@@ -29,6 +30,23 @@ class Stale(Exception):
         self.changes = changes
 
 
+class Locked(Exception):
+    """A change by an office's user to a report under review or approved; the reason,
+    in Chinese, is the message."""
+
+
+def refusal(report: Report, user: User | AnonymousUser) -> str | None:
+    """Why the user may not change the report now (in Chinese), or None: an office's
+    users cannot while it is submitted or approved; the compiling body always can."""
+    if scope.is_admin(user):
+        return None
+    if report.review == Report.SUBMITTED:
+        return "本年报已报送，正在由政务公开办审核；退回之前不能修改"
+    if report.review == Report.APPROVED:
+        return "本年报已审核通过，不能再修改；如需修改，请联系政务公开办退回"
+    return None
+
+
 class Final(Exception):
     """A change to a report marked 定稿 that did not reopen it first."""
 
@@ -41,11 +59,15 @@ class Saved:
 
 def save(report: Report, user: User, payload: Payload, base: int,
          note: str = SAVED) -> Saved:
-    """A new version of the report holding the payload; raises Stale when `base` is
+    """A new version of the report holding the payload; raises Locked when the user may
+    not change it now (a 报送 that came first, even by a moment), Stale when `base` is
     not the newest version (the payload was typed over an older one). A report marked
     定稿 is reopened by the save, and that is recorded."""
     with transaction.atomic():
         locked = Report.objects.select_for_update().get(pk=report.pk)
+        reason = refusal(locked, user)
+        if reason is not None:
+            raise Locked(reason)
         if base != locked.version:
             newest = payload_at(locked, locked.version)
             older = payload_at(locked, base) if base else None
@@ -61,19 +83,58 @@ def save(report: Report, user: User, payload: Payload, base: int,
     return Saved(version, reopened)
 
 
+def advance(report: Report, user: User, checked: int, what: str, *,
+            was: dict[str, str] | None = None, **now: str) -> bool:
+    """A step of the report's own (定稿, 报送: `now`, its fields' new values) taken only
+    while its newest version is still `checked`, the one whose findings allowed it (and
+    its fields still `was`); recorded as `what` ({version} its number). False when a
+    save or another step came between: then nothing changed."""
+    with transaction.atomic():
+        current = Report.objects.select_for_update().get(pk=report.pk)
+        if current.version != checked or any(
+                getattr(current, name) != value for name, value in (was or {}).items()):
+            return False
+        for name, value in now.items():
+            setattr(current, name, value)
+        current.save(update_fields=list(now))
+        Event.objects.create(report=current, user=user,
+                             what=what.format(version=current.version))
+    report.refresh_from_db()
+    return True
+
+
 def _write(report: Report, user: User, payload: Payload, number: int, note: str) -> Version:
     version = Version.objects.create(
         report=report, number=number, author=user, note=note, form=payload.form,
         date=payload.date, title=payload.title, fee_notices=payload.fees.get("notices", ""),
         fee_amount=payload.fees.get("amount", ""))
-    Cell.objects.bulk_create(
-        Cell(version=version, table=table_id, row=key[0], column=key[1], text=text)
-        for cid, text in payload.cells.items() for table_id, key in [parse_cell_id(cid)])
-    Paragraph.objects.bulk_create(
-        Paragraph(version=version, section=section, index=i,
-                  standard=item.get("standard", ""), text=item.get("text", ""))
-        for section, items in payload.text.items() for i, item in enumerate(items))
+    _insert(Cell, ("version", "table", "row", "column", "text"),
+            [(version.pk, table_id, key[0], key[1], text)
+             for cid, text in payload.cells.items() for table_id, key in [parse_cell_id(cid)]])
+    _insert(Paragraph, ("version", "section", "index", "standard", "text"),
+            [(version.pk, section, i, item.get("standard", ""), item.get("text", ""))
+             for section, items in payload.text.items() for i, item in enumerate(items)])
     return version
+
+
+def _insert(model: type[models.Model], fields: tuple[str, ...],
+            rows: list[tuple[str | int, ...]]) -> None:
+    """Rows of plain text and numbers in one executemany: a save writes some 200 cells,
+    and the ORM's bulk_create spent most of a save preparing them value by value."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(_column(model, f)) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})", rows)
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.column  # a concrete field
+    return field.column
 
 
 def payload_at(report: Report, number: int) -> Payload:
@@ -83,13 +144,15 @@ def payload_at(report: Report, number: int) -> Payload:
 
 def payload_of_version(version: Version) -> Payload:
     form = load_form(version.form)
-    cells = {cell_id(c.table, (c.row, c.column)): c.text for c in version.cells.all()}
+    # rows as tuples, not model instances: a version is some 200 cells, read on every page
+    cells = {cell_id(table, (row, column)): value for table, row, column, value
+             in version.cells.values_list("table", "row", "column", "text")}
     text: dict[str, list[dict[str, str]]] = {
         key: [] for key in ["preamble", *(s.id for s in form.sections)]}
-    for paragraph in version.paragraphs.order_by("section", "index"):
-        text.setdefault(paragraph.section, []).append(
-            {"standard": paragraph.standard} if paragraph.standard
-            else {"text": paragraph.text})
+    for section, standard, written in version.paragraphs.order_by(
+            "section", "index").values_list("section", "standard", "text"):
+        text.setdefault(section, []).append(
+            {"standard": standard} if standard else {"text": written})
     fees = {"notices": version.fee_notices, "amount": version.fee_amount}
     return Payload(version.form, version.date, version.title, fees, cells, text)
 

@@ -318,9 +318,7 @@ def _put(request: HttpRequest, office: Office, year: int) -> HttpResponse:
                      ETag=_etag(found.version))
     base = 0
     if found is not None:
-        from nianbao.web.views.review import locked
-
-        refusal = locked(found, request.user)
+        refusal = store.refusal(found, request.user)
         if refusal is not None:  # submitted or approved: not the office's to change
             return error(f"未保存：{refusal}", 409, ETag=_etag(found.version))
         tags = _tags(request.META.get("HTTP_IF_MATCH", ""))
@@ -356,6 +354,8 @@ def _put(request: HttpRequest, office: Office, year: int) -> HttpResponse:
     else:
         try:
             saved = store.save(found, _caller(request), payload, base, NOTE)
+        except store.Locked as locked:  # submitted while the data file was read
+            return error(f"未保存：{locked}", 409, ETag=_etag(found.version))
         except store.Stale as stale:
             return _stale_response(stale.current, stale.changes)
         number, status = saved.version.number, 200

@@ -26,12 +26,19 @@ from nianbao.report.drafts import draft_marks
 from nianbao.report.prose import resolve_text
 from nianbao.spec.form import FORM_VERSIONS, load_form
 from nianbao.spec.values import format_value
-from nianbao.web import scope, store
+from nianbao.web import newest, scope, store
 from nianbao.web.checks import Findings, Item, findings_for, totals_of
 from nianbao.web.editorgrid import table_body
-from nianbao.web.editorspec import editor_spec
+from nianbao.web.editorspec import browser_spec, editor_spec, standard_options
 from nianbao.web.models import Draft, Report
-from nianbao.web.payload import BadPayload, Payload, payload_from_json
+from nianbao.web.payload import (
+    MAX_DATE,
+    MAX_FEE,
+    MAX_TITLE,
+    BadPayload,
+    Payload,
+    payload_from_json,
+)
 from nianbao.web.views import review
 
 OWN = "own"  # a paragraph's choice: the clerk's own text
@@ -50,8 +57,8 @@ def _user(request: HttpRequest) -> User:
 def editor(request: HttpRequest, office: str, year: int) -> HttpResponse:
     report = scope.report_for(request.user, office, year)
     if request.method == "GET":
-        return _page(request, report, store.payload_at(report, report.version), report.version,
-                     newest=True)
+        found = newest.newest(report)
+        return _page(request, report, found.payload, found.number, checked=found.findings)
     try:
         base = int(request.POST.get("base", ""))
         payload = payload_from_form(request.POST)
@@ -59,12 +66,12 @@ def editor(request: HttpRequest, office: str, year: int) -> HttpResponse:
         text = str(exc) if isinstance(exc, BadPayload) else "表单数据不完整，请刷新页面后重试"
         return HttpResponse(f"无法保存：{text}", status=400,
                             content_type="text/plain; charset=utf-8")
-    refusal = review.locked(report, request.user)
-    if refusal is not None:  # what was typed stays on the page, not saved
-        messages.error(request, f"未保存：{refusal}")
-        return _page(request, report, payload, report.version, status=409)
     try:
         saved = store.save(report, _user(request), payload, base)
+    except store.Locked as locked:  # what was typed stays on the page, not saved
+        messages.error(request, f"未保存：{locked}")
+        report.refresh_from_db()
+        return _page(request, report, payload, report.version, status=409)
     except store.Stale as stale:
         return _page(request, report, payload, stale.current, status=409, stale=stale,
                      base_typed=base)
@@ -125,12 +132,13 @@ def payload_from_form(data: QueryDict) -> Payload:
 
 def _page(request: HttpRequest, report: Report, payload: Payload, base: int, *,
           status: int = 200, stale: store.Stale | None = None,
-          base_typed: int | None = None, newest: bool = False) -> HttpResponse:
-    """The editor page; `newest`: the payload is the newest version as saved, whose
-    counts of findings are then kept for the compiling body's overview."""
-    office = report.office.profile()
-    findings = findings_for(payload, office, report.year)
-    if newest:
+          base_typed: int | None = None, checked: Findings | None = None) -> HttpResponse:
+    """The editor page; `checked`: the findings of the newest version as saved (the
+    payload), whose counts are then kept for the compiling body's overview."""
+    if checked is None:
+        findings = findings_for(payload, report.office.profile(), report.year)
+    else:
+        findings = checked
         review.record_counts(report, findings)
     spec = editor_spec(payload.form)
     comments = review.editor_comments(report, payload)
@@ -140,9 +148,10 @@ def _page(request: HttpRequest, report: Report, payload: Payload, base: int, *,
         "findings": findings, "prose": _prose(spec, payload, findings, comments),
         "stale": stale, "base_typed": base_typed, "comments": comments,
         "review": report.get_review_display() if report.review else "",
-        "locked": review.locked(report, request.user),
+        "locked": store.refusal(report, request.user),
         "can_submit": report.review in ("", Report.RETURNED),
         "fields": _fields(payload, findings), "spec": spec,
+        "browser_spec": browser_spec(payload.form),
         "values": payload.as_json(), "final": report.status == Report.FINAL,
         "marks": list(draft_marks()),
         "page": {"office": report.office.pk, "year": report.year, "version": base,
@@ -166,28 +175,18 @@ def _noted(field: str, comments: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _tables(spec: dict[str, Any], payload: Payload, findings: Findings,
             comments: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The spec's grids with this report's values, findings and comments in their cells."""
-    totals = totals_of(payload)
+    """The spec's tables with this report's values (the totals derived), findings and
+    comments in their cells."""
+    values = {cid: format_value(total) for cid, total in totals_of(payload).items()}
+    values.update(payload.cells)
     found = findings.by_field()
-    tables = []
-    for table in spec["tables"]:
-        groups = []
-        for group in table["groups"]:
-            rows = []
-            for row in group["rows"]:
-                cells = []
-                for cell in row:
-                    if "cell" in cell:
-                        cid = cell["cell"]
-                        value = (format_value(totals.get(cid)) if cell["derived"]
-                                 else payload.cells.get(cid, ""))
-                        cell = {**cell, "value": value, **_described(cid, found),
-                                **_noted(cid, comments)}
-                    cells.append(cell)
-                rows.append(cells)
-            groups.append({"tag": group["tag"], "rows": rows})
-        tables.append({**table, "body": table_body(groups), "region": f"region-{table['id']}"})
-    return tables
+    noted: dict[str, list[dict[str, Any]]] = {}
+    for comment in comments:
+        noted.setdefault(comment["target"], []).append(comment)
+    return [{"id": table["id"], "key": table["key"], "heading": table["heading"],
+             "section": table["section"], "region": f"region-{table['id']}",
+             "body": table_body(payload.form, table["id"], values, found, noted)}
+            for table in spec["tables"]]
 
 
 def _fields(payload: Payload, findings: Findings) -> list[dict[str, Any]]:
@@ -195,11 +194,11 @@ def _fields(payload: Payload, findings: Findings) -> list[dict[str, Any]]:
     fields = settings()["fields"]
     fees = settings()["fees"]["fields"]
     out = [{"name": "date", "label": fields["date"]["label"], "value": payload.date,
-            "hint": "如 2025-01-20", **_described("date", found)},
+            "hint": "如 2025-01-20", "max": MAX_DATE, **_described("date", found)},
            {"name": "title", "label": fields["title"]["label"], "value": payload.title,
-            "hint": "留空则按标准标题", **_described("title", found)}]
+            "hint": "留空则按标准标题", "max": MAX_TITLE, **_described("title", found)}]
     out += [{"name": f"fee:{key}", "label": f"信息处理费：{fee['label']}",
-             "value": payload.fees.get(key, ""), "hint": "",
+             "value": payload.fees.get(key, ""), "hint": "", "max": MAX_FEE,
              **_described(f"fees:{key}", found), "id": f"f-fee:{key}"}
             for key, fee in fees.items()]
     return out
@@ -225,11 +224,13 @@ def _prose(spec: dict[str, Any], payload: Payload, findings: Findings,
             preview = shown[i] if standard and i < len(shown) else ""
             paragraphs.append({
                 "index": i, "standard": standard, "text": item.get("text", ""),
+                "options": standard_options(payload.form, standard),
                 "label": spec["standard"].get(standard, standard),
                 "preview": _marked(preview), "marked": _marks(item.get("text", "")),
                 **_described(f"text:{section['id']}:{i}", found),
                 **_noted(f"text:{section['id']}:{i}", comments)})
         spare = {"index": len(paragraphs), "spare": True, "standard": "", "text": "",
+                 "options": standard_options(payload.form, ""),
                  "preview": [], "marked": [], "items": [], "error": False}
         sections.append({**section, "items": [*paragraphs, spare]})
     return sections

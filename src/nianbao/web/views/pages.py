@@ -10,6 +10,7 @@ makes of the same data file.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import logging
 import re
 import shutil
@@ -38,7 +39,7 @@ from nianbao.report.model import Report as ReportModel
 from nianbao.report.office import ALL_FIELDS, PROFILE_FIELDS
 from nianbao.spec.form import office_categories, report_years
 from nianbao.spec.tables import CellKey
-from nianbao.web import scope, store
+from nianbao.web import newest, pdfqueue, scope, store
 from nianbao.web.models import Event, Office, Report, Version
 from nianbao.web.payload import Payload, blank_payload, parse_cell_id, payload_of
 from nianbao.web.store import Stale
@@ -293,15 +294,6 @@ def profile(request: HttpRequest, office: str) -> HttpResponse:
 # --- 定稿 ----------------------------------------------------------------------------
 
 
-def _errors(report: Report) -> list[str]:
-    """The errors that keep the newest version from being 定稿 (warnings do not)."""
-    from nianbao.web.checks import findings_for
-
-    payload = store.payload_at(report, report.version)
-    return [item.text for item in findings_for(payload, report.office.profile(),
-                                               report.year).errors]
-
-
 @login_required
 @require_POST
 def final(request: HttpRequest, office: str, year: int) -> HttpResponse:
@@ -313,17 +305,17 @@ def final(request: HttpRequest, office: str, year: int) -> HttpResponse:
         if report.status == Report.FINAL:
             messages.info(request, "本年报已是定稿")
             return back
-        errors = _errors(report)
-        if errors:
-            messages.error(request, f"第 {report.version} 版还有 {len(errors)} 处错误，"
-                                    "改正后才能定稿：")
-            for line in errors:
-                messages.error(request, line)
+        checked = newest.newest(report)
+        if checked.findings.errors:
+            messages.error(request, f"第 {checked.number} 版还有 {len(checked.findings.errors)}"
+                                    " 处错误，改正后才能定稿：")
+            for item in checked.findings.errors:
+                messages.error(request, item.text)
             return back
-        report.status = Report.FINAL
-        report.save(update_fields=["status"])
-        Event.objects.create(report=report, user=_user(request),
-                             what=f"定稿（第 {report.version} 版）")
+        if not store.advance(report, _user(request), checked.number, "定稿（第 {version} 版）",
+                             status=Report.FINAL):
+            messages.error(request, "定稿未执行：年报刚刚被修改，请查看后再定稿")
+            return back
         messages.success(request, "已定稿")
     elif action == "reopen":
         if report.status != Report.FINAL:
@@ -404,18 +396,15 @@ def restore(request: HttpRequest, office: str, year: int, number: int) -> HttpRe
     report = scope.report_for(request.user, office, year)
     if not report.versions.filter(number=number).exists():
         raise Http404("没有这一版本")
-    from nianbao.web.views.review import locked
-
-    refusal = locked(report, request.user)
-    if refusal is not None:
-        messages.error(request, f"恢复未执行：{refusal}")
-        return redirect("history", office=report.office_id, year=report.year)
     try:
         base = int(request.POST.get("base", report.version))
     except ValueError:
         base = -1
     try:
         saved = store.restore(report, _user(request), number, base)
+    except store.Locked as locked:
+        messages.error(request, f"恢复未执行：{locked}")
+        return redirect("history", office=report.office_id, year=report.year)
     except Stale as exc:
         messages.error(request, f"恢复未执行：年报已被修改为第 {exc.current} 版，请查看后再操作")
         for line in exc.changes:
@@ -457,14 +446,16 @@ def download(request: HttpRequest, office: str, year: int, kind: str) -> HttpRes
     if kind not in KINDS:
         raise Http404("没有这种下载格式")
     try:
-        model = store.report_model(report)
+        model = newest.model(report)
     except ProblemList as exc:
         return _problems_page(request, report, [_problem_line(p) for p in exc.problems], 422,
                               "年报有数据问题，无法生成文件；请在编辑页改正以下问题：")
     if kind == "yaml":
         return _attachment(api.dump_report(model).encode("utf-8"), kind, report.office_id, year)
     try:
-        data = _pdf(report, model) if kind == "pdf" else _document(model, kind)
+        if kind == "pdf":
+            return _pdf(request, report, model)
+        data = _document(model, kind)
     except NianbaoError as exc:
         from nianbao.sources.libreoffice import SofficeMissing
 
@@ -483,21 +474,38 @@ def _document(model: ReportModel, kind: str) -> bytes:
     return render_report_outputs(model, outputs).documents[name]
 
 
-class PdfFailed(NianbaoError):
-    def __init__(self, reason: str) -> None:
-        super().__init__(f"PDF 生成失败：{reason}")
+def _pdf(request: HttpRequest, report: Report, model: ReportModel) -> HttpResponse:
+    """The PDF of the newest version, once the pool of LibreOffice workers has made it
+    (`pdfqueue`: never in this thread, which would hold one of the server's few while
+    LibreOffice runs); until then a page that says how many PDFs are before it and
+    looks again by itself (202, Retry-After)."""
+    from nianbao.writing.pdf import preflight
+
+    preflight([])  # LibreOffice is there (else its 503 page) before anything is queued
+    state = pdfqueue.request(_pdf_target(report, model), lambda: _document(model, "docx"))
+    if isinstance(state, pdfqueue.Ready):
+        return _attachment(state.data, "pdf", report.office_id, report.year)
+    if isinstance(state, pdfqueue.Failed):
+        if state.disk_full:  # the workspace's 507 page (faults.Faults)
+            raise OSError(errno.ENOSPC, "；".join(state.lines))
+        return _problems_page(request, report, list(state.lines), 422, "无法生成 PDF：")
+    response = render(request, "nianbao/pdf_waiting.html", {
+        "report": report, "office": report.office, "ahead": state.ahead,
+        "retry": pdfqueue.RETRY_AFTER, "again": request.get_full_path()}, status=202)
+    response["Retry-After"] = str(pdfqueue.RETRY_AFTER)
+    return response
 
 
-def _pdf(report: Report, model: ReportModel) -> bytes:
-    """As `render --pdf`: the .docx, then LibreOffice's PDF of it."""
-    from nianbao.writing.pdf import convert_to_pdf, preflight
+def _pdf_target(report: Report, model: ReportModel) -> pdfqueue.Target:
+    """The cached PDF of the newest version: named by what shapes it (the office's
+    profile, the data, when the version was saved), so that no other office's or other
+    database's file is ever taken for it."""
+    from django.conf import settings
 
-    with tempfile.TemporaryDirectory(prefix="nianbao-pdf-web-") as folder:
-        docx = Path(folder) / f"{report.office_id}-{report.year}.docx"
-        preflight([docx])
-        docx.write_bytes(_document(model, "docx"))
-        result = convert_to_pdf([docx])
-        if not result.written:
-            raise PdfFailed("；".join(f.reason for f in result.failed) or "未生成")
-        return result.written[0].read_bytes()
+    saved = Version.objects.filter(report=report, number=report.version) \
+        .values_list("created", flat=True).first()
+    return pdfqueue.target(Path(settings.DATA), report.pk, report.version,
+                           dump_office(Office.fields_of(report.office.profile())),
+                           api.dump_report(model),
+                           saved.isoformat() if saved else "")
 

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
-import json
 import re
 import tempfile
 import zipfile
@@ -35,7 +33,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -43,17 +41,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-import nianbao
 from nianbao import api
 from nianbao.checking.overview import summary_columns
 from nianbao.errors import NianbaoError, ProblemList
 from nianbao.report.aggregate import in_brief
 from nianbao.report.model import Report as ReportModel
 from nianbao.spec.values import format_value
-from nianbao.web import scope, store
-from nianbao.web.checks import Findings, findings_for
+from nianbao.web import newest, scope, store
+from nianbao.web.checks import Findings
 from nianbao.web.editorspec import editor_spec
 from nianbao.web.models import Comment, Event, Office, Report, Version
+from nianbao.web.newest import check_key
 from nianbao.web.payload import Payload
 
 # the statuses of the overview, in the order a year's work goes through them
@@ -91,39 +89,20 @@ def admin_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespo
 # --- the lock, the counts, the status ------------------------------------------------
 
 
-def locked(report: Report, user: User | AnonymousUser) -> str | None:
-    """Why the user may not change the report now (in Chinese), or None: an office's
-    users cannot while it is submitted or approved; the compiling body always can."""
-    if scope.is_admin(user):
-        return None
-    if report.review == Report.SUBMITTED:
-        return "本年报已报送，正在由政务公开办审核；退回之前不能修改"
-    if report.review == Report.APPROVED:
-        return "本年报已审核通过，不能再修改；如需修改，请联系政务公开办退回"
-    return None
-
-
-def _check_key(office: Office) -> str:
-    """What a version's counts were counted with: the library's release and the office's
-    profile (the rules read its category)."""
-    profile = json.dumps(Office.fields_of(office.profile()), ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(f"{nianbao.__version__}\n{profile}".encode()).hexdigest()
-
-
 def record_counts(report: Report, findings: Findings) -> None:
     """Keep the counts of the newest version's findings, already computed (the editor
     shows them), unless they are kept already."""
-    key = _check_key(report.office)
+    key = check_key(report.office)
     Version.objects.filter(report=report, number=report.version).exclude(checked=key).update(
         errors=len(findings.errors), warnings=len(findings.warnings), checked=key)
 
 
 def counts(version: Version, office: Office, year: int) -> tuple[int, int]:
     """The errors and warnings of a version: kept ones, or counted now and kept."""
-    key = _check_key(office)
+    key = check_key(office)
     if version.checked == key and version.errors is not None and version.warnings is not None:
         return version.errors, version.warnings
-    found = findings_for(store.payload_of_version(version), office.profile(), year)
+    found = newest.of_version(version, office, year).findings
     version.errors, version.warnings, version.checked = (
         len(found.errors), len(found.warnings), key)
     Version.objects.filter(pk=version.pk).update(
@@ -160,7 +139,8 @@ def submit(request: HttpRequest, office: str, year: int) -> HttpResponse:
     if report.review == Report.APPROVED:
         messages.info(request, "本年报已审核通过，无需再报送")
         return back
-    findings = findings_for(_payload(report), report.office.profile(), report.year)
+    checked = newest.newest(report)
+    findings = checked.findings
     record_counts(report, findings)
     if not findings.ok:
         messages.error(request, f"第 {report.version} 版还有 {len(findings.errors)} 处错误，"
@@ -168,15 +148,10 @@ def submit(request: HttpRequest, office: str, year: int) -> HttpResponse:
         for item in findings.errors:
             messages.error(request, item.text)
         return back
-    with transaction.atomic():
-        current = Report.objects.select_for_update().get(pk=report.pk)
-        if current.version != report.version or current.review != report.review:
-            messages.error(request, "报送未执行：年报刚刚被修改，请查看后再报送")
-            return back
-        current.review = Report.SUBMITTED
-        current.save(update_fields=["review"])
-        Event.objects.create(report=current, user=_user(request),
-                             what=f"报送（第 {current.version} 版）")
+    if not store.advance(report, _user(request), checked.number, "报送（第 {version} 版）",
+                         was={"review": report.review}, review=Report.SUBMITTED):
+        messages.error(request, "报送未执行：年报刚刚被修改，请查看后再报送")
+        return back
     messages.success(request, f"已报送第 {report.version} 版，审核期间不能修改")
     return back
 
@@ -210,8 +185,8 @@ def report_review(request: HttpRequest, office: str, year: int) -> HttpResponse:
     """One report as the compiling body reviews it: its status, findings, comments and
     record; return it with comments, or approve it."""
     report = scope.report_for(request.user, office, year)
-    payload = _payload(report)
-    findings = findings_for(payload, report.office.profile(), report.year)
+    checked = newest.newest(report)
+    payload, findings = checked.payload, checked.findings
     record_counts(report, findings)
     targets = _targets(report, payload)
     comments = [{"comment": c, "place": target_label(c.target, targets)}
@@ -520,7 +495,7 @@ def findings(request: HttpRequest) -> HttpResponse:
     listed: list[dict[str, Any]] = []
     for report in Report.objects.filter(year=year).select_related("office").order_by(
             "office_id"):
-        found = findings_for(_payload(report), report.office.profile(), year)
+        found = newest.newest(report).findings
         record_counts(report, found)
         listed += [{"report": report, "item": item}
                    for item in [*found.errors, *found.warnings]]
