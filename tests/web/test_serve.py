@@ -228,8 +228,8 @@ def test_ctrl_c_ends_the_workers_cleanly(workers: tuple[subprocess.Popen[str], i
     assert not any(_alive(pid) for pid in children)
 
 
-def test_a_worker_warms_up_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """What a worker does before it accepts: each form's Word template compiled (what
+def test_the_server_warms_up_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the server does before its port opens: each form's Word template compiled (what
     the first download would wait a second for), and nothing written where the server
     was started."""
     from nianbao.resources import template_path

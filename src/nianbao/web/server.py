@@ -46,15 +46,20 @@ def serve(data: Path, host: str, port: int, threads: int,
     _allow_host(host)
     configure(data, database)
     migrate()
+    _warm()  # before the port opens, and once: the workers are forked warm
     sockets = _listen(host, port)
-    _announce(sockets, workers)
     if workers == 1 or not hasattr(os, "fork"):
-        _run(sockets, threads)
+        try:
+            _announce(sockets, workers)
+            _run(sockets, threads)
+        except KeyboardInterrupt:  # Ctrl+C as the port opened, before the server ran
+            pass
         return
     from django.conf import settings
     from django.db import connections
 
     connections.close_all()  # a connection is never shared by processes
+    _announce(sockets, workers)
     if "NIANBAO_PDF_WORKERS" not in os.environ:  # the machine's share, not each worker's
         settings.PDF_WORKERS = max(1, settings.PDF_WORKERS // workers)
     _supervise(sockets, threads, workers)
@@ -93,15 +98,14 @@ def _run(sockets: list[socket.socket], threads: int) -> None:
 
     from nianbao.web.wsgi import application
 
-    _warm()
+    signal.signal(signal.SIGTERM, _stop)
     server = create_server(application, sockets=sockets, threads=threads,
                            connection_limit=CONNECTIONS)
-    signal.signal(signal.SIGTERM, _stop)
     server.run()  # returns on KeyboardInterrupt or SystemExit, after shutting down
 
 
 def _warm() -> None:
-    """Before the server accepts: what its first requests would otherwise wait for, a
+    """Before the port opens: what the first requests would otherwise wait for, a
     second or more (the forms read, the Word templates compiled, the editor's markup,
     the modules of the checks and the renderers): a blank report of each form checked
     and rendered as a download is, in memory."""
@@ -144,13 +148,22 @@ def _supervise(sockets: list[socket.socket], threads: int, workers: int) -> None
     def stop(signum: int, frame: FrameType | None) -> None:
         nonlocal stopping
         stopping = True
-        for pid in running:
+        for pid in list(running):
             _signal(pid, signal.SIGTERM)
+
+    def start() -> None:
+        """A worker, known to `stop` before a stop signal can be handled here."""
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+        try:
+            running[_fork(sockets, threads)] = time.monotonic()
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     for _ in range(workers):
-        running[_fork(sockets, threads)] = time.monotonic()
+        if not stopping:
+            start()
     early = 0
     while running:
         try:
@@ -167,21 +180,19 @@ def _supervise(sockets: list[socket.socket], threads: int, workers: int) -> None
             stop(signal.SIGTERM, None)
             _wait_all(running)
             raise WorkersFailed(f"工作进程启动后接连退出 {early} 次，已停止；请查看上方的错误信息")
-        running[_fork(sockets, threads)] = time.monotonic()
+        start()
 
 
 STOPS = {signal.SIGTERM, signal.SIGINT}
 
 
 def _fork(sockets: list[socket.socket], threads: int) -> int:
-    """A worker; the stop signals held back across the fork, so that one arriving at
-    that moment meets the worker's own handlers, not the parent's it was born with
-    (which would signal its siblings)."""
+    """A worker, forked with the stop signals held back (by the caller), so that one
+    arriving at that moment meets the worker's own handlers, not the parent's it was
+    born with (which would signal its siblings)."""
     parent = os.getpid()
-    signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
     pid = os.fork()
     if pid:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
         return pid
     code = 0
     try:
