@@ -319,7 +319,7 @@ def test_what_is_typed_survives_a_closed_tab(browser: Any, server: Server) -> No
     page.close()  # the tab closed before 保存
     again = context.new_page()
     again.goto(f"{server.url}/o/pingtan/2021/")
-    assert again.locator("#restore").is_visible()
+    again.locator("#restore").wait_for(state="visible", timeout=20_000)  # the draft fetched
     again.locator("#restore-yes").click()
     assert _cell(again, "t2:rules:in_force").input_value() == "7"
     context.close()
