@@ -275,14 +275,17 @@ def lost_updates(space: Workspace, figures: Figures, before: dict[tuple[str, int
     return lost
 
 
-def ms(values: list[float], q: float) -> str:
+def quantile(values: list[float], q: float) -> float:
+    """The q quantile of the times (1: the largest), NaN of none."""
     if not values:
-        return "-"
-    if q == 1:
-        return f"{max(values):.0f}"
-    if len(values) == 1:
-        return f"{values[0]:.0f}"
-    return f"{statistics.quantiles(values, n=100, method='inclusive')[int(q * 100) - 1]:.0f}"
+        return float("nan")
+    if q == 1 or len(values) == 1:
+        return max(values)
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q * 100) - 1]
+
+
+def ms(values: list[float], q: float) -> str:
+    return f"{quantile(values, q):.0f}" if values else "-"
 
 
 @dataclass(frozen=True)
@@ -332,14 +335,8 @@ def level(space: Workspace, clerks: int, seconds: float, rounds: int, think: flo
           f"LOST UPDATES {lost}")
     if figures.reasons:
         print("  errors: " + ", ".join(f"{k} ×{n}" for k, n in sorted(figures.reasons.items())))
-    return Level({a: q95(figures.times.get(a, [])) for a in ACTIONS[1:]},
+    return Level({a: quantile(figures.times.get(a, []), .95) for a in ACTIONS[1:]},
                  figures.requests / wall if wall else 0.0, errors, lost)
-
-
-def q95(values: list[float]) -> float:
-    if len(values) < 2:
-        return values[0] if values else float("nan")
-    return statistics.quantiles(values, n=100, method="inclusive")[94]
 
 
 def compare(baseline: dict[int, Level], now: dict[int, Level], workers: tuple[int, int]

@@ -11,23 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Protocol
+from typing import Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from nianbao.web.checks import Item
 from nianbao.web.editorspec import editor_spec
 from nianbao.web.payload import MAX_CELL
-
-
-class Said(Protocol):
-    """A finding as the grid shows it (checks.Item)."""
-
-    @property
-    def message(self) -> str: ...
-
-    @property
-    def severity(self) -> str: ...
 
 
 def _attributes(**given: Any) -> str:
@@ -57,7 +48,7 @@ class _DataCell:
     invalid_opening: str  # the same, marked invalid
     field: str  # <input … value=" or <output …  (what comes before the value)
 
-    def html(self, value: str, items: Sequence[Said], comments: Sequence[Mapping[str, Any]]
+    def html(self, value: str, items: Sequence[Item], comments: Sequence[Mapping[str, Any]]
              ) -> str:
         error = any(item.severity == "error" for item in items)
         described = f' aria-describedby="f-{self.cid}"' if items else ""
@@ -69,7 +60,7 @@ class _DataCell:
         opening = self.invalid_opening if error else self.opening
         return f"{opening}{field}{self._notes(items, comments)}</td>"
 
-    def _notes(self, items: Sequence[Said], comments: Sequence[Mapping[str, Any]]) -> str:
+    def _notes(self, items: Sequence[Item], comments: Sequence[Mapping[str, Any]]) -> str:
         """The findings at the cell (always there, hidden when none: the browser fills
         it) and the compiling body's comments on it."""
         text = "；".join(escape(item.message) for item in items)
@@ -129,7 +120,7 @@ def _compiled(version: str, table_id: str) -> Compiled:
 
 
 def table_body(version: str, table_id: str, values: Mapping[str, str],
-               found: Mapping[str, Sequence[Said]],
+               found: Mapping[str, Sequence[Item]],
                comments: Mapping[str, Sequence[Mapping[str, Any]]]) -> SafeString:
     """A table of the editor with a page's values (cell id → text as shown), findings
     and comments (by form field)."""

@@ -67,11 +67,6 @@ class _Kept:
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
 
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-
-
 _kept = _Kept(KEPT)
 
 
@@ -103,4 +98,3 @@ def model(report: Report) -> ReportModel:
     if found.findings.report is None:
         return store.report_model(report)  # raises the data problems, each at its field
     return found.findings.report
-

@@ -51,7 +51,6 @@ from nianbao.web import newest, scope, store
 from nianbao.web.checks import Findings
 from nianbao.web.editorspec import editor_spec
 from nianbao.web.models import Comment, Event, Office, Report, Version
-from nianbao.web.newest import check_key
 from nianbao.web.payload import Payload
 
 # the statuses of the overview, in the order a year's work goes through them
@@ -92,14 +91,14 @@ def admin_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespo
 def record_counts(report: Report, findings: Findings) -> None:
     """Keep the counts of the newest version's findings, already computed (the editor
     shows them), unless they are kept already."""
-    key = check_key(report.office)
+    key = newest.check_key(report.office)
     Version.objects.filter(report=report, number=report.version).exclude(checked=key).update(
         errors=len(findings.errors), warnings=len(findings.warnings), checked=key)
 
 
 def counts(version: Version, office: Office, year: int) -> tuple[int, int]:
     """The errors and warnings of a version: kept ones, or counted now and kept."""
-    key = check_key(office)
+    key = newest.check_key(office)
     if version.checked == key and version.errors is not None and version.warnings is not None:
         return version.errors, version.warnings
     found = newest.of_version(version, office, year).findings
@@ -121,10 +120,6 @@ def status_of(report: Report | None, errors: int | None) -> str:
 
 
 # --- 报送, 退回, 审核通过 ---------------------------------------------------------------
-
-
-def _payload(report: Report) -> Payload:
-    return store.payload_at(report, report.version)
 
 
 @login_required
@@ -206,7 +201,7 @@ def return_report(request: HttpRequest, office: str, year: int) -> HttpResponse:
     """退回: the report goes back to the office with the comments written (one at least)."""
     report = scope.report_for(request.user, office, year)
     back = redirect("review-report", office=report.office_id, year=report.year)
-    targets = _targets(report, _payload(report))
+    targets = _targets(report, newest.newest(report).payload)
     written = [(WHOLE, request.POST.get("comment", "").strip())]
     written += [(request.POST.get(f"target-{i}", ""), request.POST.get(f"text-{i}", "").strip())
                 for i in range(COMMENT_ROWS)]
